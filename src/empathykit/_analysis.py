@@ -1,0 +1,329 @@
+"""Per-turn text analysis, done once per conversation and shared by every scorer.
+
+For every turn: tokens with character spans, sentences, negation cues, and content-word
+stems. For customer turns also: VADER sentiment, tone cues (ALL-CAPS words, runs of
+``!`` and ``?``) and the signals that make a turn an *opportunity* for the agent (a
+reported problem, a negative or positive feeling, a request for help, specific details).
+
+VADER is read on customer turns only: it scores textbook agent empathy ("I'm so sorry
+about this problem") as negative, so it says something about the customer, not the agent.
+
+Nothing here downloads anything: NLTK's regular-expression tokenizer, Snowball stemmer
+and negation list need no data files, and the stop-word and cue lists ship in
+``empathykit/lexicons``. This module is imported on the first scoring call, not by
+``import empathykit``, because importing NLTK takes about a second.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Sequence
+from functools import cached_property, lru_cache
+
+import attrs
+from nltk.sentiment.util import NEGATION_RE
+from nltk.stem.snowball import SnowballStemmer
+from nltk.tokenize import RegexpTokenizer
+from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+from ._conversation import Conversation, Role
+from ._lexicon import CueSet, cues_from_tables, load_lexicon, load_word_list
+
+__all__ = [
+    "ConversationAnalysis",
+    "CustomerSignals",
+    "Sentiment",
+    "Signal",
+    "Tone",
+    "TurnAnalysis",
+    "analyse",
+]
+
+# URLs, @mentions and #tags, numbers with inner separators, words with inner
+# apostrophes, then any other single non-space character (punctuation, emoji).
+_TOKEN_PATTERN = r"https?://\S+|www\.\S+|[@#][^\W_]\w*|\d+(?:[.,:/-]\d+)*|[^\W\d_]+(?:['’][^\W\d_]+)*|\w+|[^\w\s]"
+_TOKENIZER = RegexpTokenizer(_TOKEN_PATTERN)
+# A sentence ends at . ! ? … (with closing quotes or brackets) before white space, or at
+# a line break.
+_SENTENCE_END_RE = re.compile(r"[.!?…]+[\"'’”)\]]*(?=\s)|\n")
+_CLAUSE_PUNCT = frozenset(",;:.!?…()\n")
+_STEMMER = SnowballStemmer("english")
+_CAPS_WORD_RE = re.compile(r"(?<![\w])[A-Z]{3,}(?![\w])")
+_REPEAT_PUNCT_RE = re.compile(r"[!?]{2,}")
+_SPECIFIC_TOKEN_RE = re.compile(r"\d|^[@#]")
+
+#: How many tokens before a cue a negation may stand and still negate it.
+NEGATION_WINDOW = 3
+#: A customer turn with at least this many content words has "specific details".
+SPECIFIC_MIN_CONTENT_WORDS = 3
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """Snowball stem of a lower-case word (cached: common words repeat)."""
+    return str(_STEMMER.stem(word))
+
+
+@lru_cache(maxsize=65536)
+def _is_negation(token: str) -> bool:
+    return bool(NEGATION_RE.search(token.replace("’", "'")))
+
+
+@lru_cache(maxsize=1)
+def _stopwords() -> frozenset[str]:
+    return load_word_list("stopwords")
+
+
+@lru_cache(maxsize=1)
+def _vader() -> SentimentIntensityAnalyzer:
+    return SentimentIntensityAnalyzer()
+
+
+@lru_cache(maxsize=1)
+def customer_cues() -> CueSet:
+    """The compiled customer-signal lexicon (problem, feelings, help requests)."""
+    data = load_lexicon("customer")
+    return cues_from_tables(
+        "customer", data["signals"], {}, where="lexicons/customer.toml", trusted=True
+    )
+
+
+@attrs.frozen(kw_only=True)
+class Sentiment:
+    """VADER's reading of one customer turn (each in [-1, 1] or [0, 1])."""
+
+    compound: float
+    positive: float
+    negative: float
+    neutral: float
+
+
+@attrs.frozen(kw_only=True)
+class Tone:
+    """Surface signs of a raised voice in a customer turn."""
+
+    caps_words: int
+    repeated_punctuation: int
+
+    @property
+    def raised(self) -> bool:
+        """True when the customer shouts: two ALL-CAPS words, or a ``!!``/``?!`` run."""
+        return self.caps_words >= 2 or self.repeated_punctuation >= 1
+
+
+@attrs.frozen(kw_only=True)
+class Signal:
+    """A span of a customer turn that makes it an opportunity (e.g. ``customer.problem``)."""
+
+    kind: str
+    start: int
+    end: int
+
+
+@attrs.frozen(kw_only=True)
+class CustomerSignals:
+    """What a customer turn asks of the agent."""
+
+    problem: bool
+    negative_feeling: bool
+    positive_feeling: bool
+    help_request: bool
+    specific: bool
+    spans: tuple[Signal, ...] = ()
+
+
+@attrs.frozen(kw_only=True)
+class TurnAnalysis:
+    """The shared analysis of one turn. Spans index into :attr:`text`.
+
+    Attributes:
+        index: Position of the turn in the conversation.
+        role: Who spoke it.
+        text: The turn's text, unchanged.
+        token_spans: ``(start, end)`` of every token.
+        tokens: Every token, lower-cased, with curly apostrophes made straight.
+        sentences: ``(start, end)`` of every sentence, white space trimmed.
+        negations: Indices of tokens that negate ("not", "never", "can't").
+        content: Indices of content tokens (not stop words, not punctuation).
+        stems: Snowball stems of the content tokens, aligned with :attr:`content`.
+        sentiment: VADER scores, for customer turns only.
+        tone: ALL-CAPS and repeated-punctuation counts, for customer turns only.
+        signals: What makes the turn an opportunity, for customer turns only.
+    """
+
+    index: int
+    role: Role
+    text: str
+    token_spans: tuple[tuple[int, int], ...]
+    tokens: tuple[str, ...]
+    sentences: tuple[tuple[int, int], ...]
+    negations: tuple[int, ...]
+    content: tuple[int, ...]
+    stems: tuple[str, ...]
+    sentiment: Sentiment | None = None
+    tone: Tone | None = None
+    signals: CustomerSignals | None = None
+
+    @cached_property
+    def _token_starts(self) -> tuple[int, ...]:
+        return tuple(start for start, _ in self.token_spans)
+
+    @cached_property
+    def _sentence_starts(self) -> tuple[int, ...]:
+        return tuple(start for start, _ in self.sentences)
+
+    def token_at(self, offset: int) -> int:
+        """Index of the token that starts at or before character ``offset`` (or -1)."""
+        return bisect_right(self._token_starts, offset) - 1
+
+    def is_negated(self, start: int, window: int = NEGATION_WINDOW) -> bool:
+        """True when a negation stands within ``window`` tokens before ``start``.
+
+        The look-back stops at clause punctuation, so in "I can't log in, sorry" the
+        "can't" does not negate "sorry".
+        """
+        if not self.negations:
+            return False
+        first = self.token_at(start)
+        if self.token_spans and first >= 0 and self.token_spans[first][0] == start:
+            first -= 1
+        for index in range(first, max(first - window, -1), -1):
+            if index < 0:
+                break
+            token = self.tokens[index]
+            if token in _CLAUSE_PUNCT:
+                return False
+            if index in self.negations:
+                return True
+        return False
+
+    def sentence_of(self, offset: int) -> tuple[int, int]:
+        """The ``(start, end)`` of the sentence containing ``offset``."""
+        index = bisect_right(self._sentence_starts, offset) - 1
+        if index >= 0 and offset < self.sentences[index][1]:
+            return self.sentences[index]
+        return 0, len(self.text)
+
+    def questions(self) -> tuple[tuple[int, int], ...]:
+        """Spans of the sentences that end in a question mark."""
+        return tuple((s, e) for s, e in self.sentences if "?" in self.text[max(s, e - 3) : e])
+
+
+@attrs.frozen(kw_only=True)
+class ConversationAnalysis:
+    """The analysis of every turn of one conversation."""
+
+    turns: tuple[TurnAnalysis, ...]
+
+    @property
+    def agent_turns(self) -> tuple[TurnAnalysis, ...]:
+        return tuple(t for t in self.turns if t.role is Role.AGENT)
+
+    @property
+    def customer_turns(self) -> tuple[TurnAnalysis, ...]:
+        return tuple(t for t in self.turns if t.role is Role.CUSTOMER)
+
+
+def _sentences(text: str) -> tuple[tuple[int, int], ...]:
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for match in _SENTENCE_END_RE.finditer(text):
+        spans.append((start, match.end()))
+        start = match.end()
+    spans.append((start, len(text)))
+    trimmed = []
+    for s, e in spans:
+        segment = text[s:e]
+        left = len(segment) - len(segment.lstrip())
+        right = len(segment.rstrip())
+        if right > left:
+            trimmed.append((s + left, s + right))
+    return tuple(trimmed)
+
+
+def _signals(
+    text: str, content_count: int, tokens: Sequence[str], sentiment: Sentiment, tone: Tone
+) -> CustomerSignals:
+    spans: list[Signal] = []
+    found: set[str] = set()
+    for cue in customer_cues().cues:
+        kind = cue.rule.removeprefix("customer.")
+        for match in cue.finditer(text):
+            spans.append(Signal(kind=kind, start=match.start(), end=match.end()))
+            found.add(kind)
+    negative_feeling = (
+        "negative_feeling" in found
+        or sentiment.compound <= -0.3
+        or (tone.raised and sentiment.compound < 0)
+    )
+    problem = "problem" in found or (negative_feeling and sentiment.compound <= -0.5)
+    positive = "positive_feeling" in found or sentiment.compound >= 0.5
+    help_request = "help_request" in found
+    specific = content_count >= SPECIFIC_MIN_CONTENT_WORDS or any(
+        _SPECIFIC_TOKEN_RE.search(t) for t in tokens
+    )
+    return CustomerSignals(
+        problem=problem,
+        negative_feeling=negative_feeling,
+        positive_feeling=positive and not (problem or negative_feeling),
+        help_request=help_request,
+        specific=specific,
+        spans=tuple(spans),
+    )
+
+
+def analyse_turn(index: int, role: Role, text: str) -> TurnAnalysis:
+    """Analyse one turn on its own (the context-free part of the analysis)."""
+    spans = tuple(_TOKENIZER.span_tokenize(text))
+    tokens = tuple(text[s:e].lower().replace("’", "'") for s, e in spans)
+    stopwords = _stopwords()
+    negations = tuple(i for i, t in enumerate(tokens) if _is_negation(t))
+    content = tuple(
+        i
+        for i, t in enumerate(tokens)
+        if t not in stopwords
+        and (t[0].isalnum() or t[0] in "@#")
+        and not t.startswith(("http", "www."))
+    )
+    stems = tuple(stem(tokens[i]) for i in content)
+    sentiment = tone = signals = None
+    if role is Role.CUSTOMER:
+        scores = _vader().polarity_scores(text)
+        sentiment = Sentiment(
+            compound=float(scores["compound"]),
+            positive=float(scores["pos"]),
+            negative=float(scores["neg"]),
+            neutral=float(scores["neu"]),
+        )
+        tone = Tone(
+            caps_words=len(_CAPS_WORD_RE.findall(text)),
+            repeated_punctuation=len(_REPEAT_PUNCT_RE.findall(text)),
+        )
+        signals = _signals(text, len(content), tokens, sentiment, tone)
+    return TurnAnalysis(
+        index=index,
+        role=role,
+        text=text,
+        token_spans=spans,
+        tokens=tokens,
+        sentences=_sentences(text),
+        negations=negations,
+        content=content,
+        stems=stems,
+        sentiment=sentiment,
+        tone=tone,
+        signals=signals,
+    )
+
+
+def analyse(conversation: Conversation) -> ConversationAnalysis:
+    """Analyse every turn of ``conversation``.
+
+    Prefer ``conversation.analysis``, which calls this once and keeps the result.
+    """
+    return ConversationAnalysis(
+        turns=tuple(
+            analyse_turn(i, turn.role, turn.text) for i, turn in enumerate(conversation.turns)
+        )
+    )

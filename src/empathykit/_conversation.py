@@ -1,0 +1,329 @@
+"""Role, Turn and Conversation, and turning common shapes of chat data into a Conversation."""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, TypeAlias
+
+import attrs
+
+from .exceptions import InvalidConversationError
+
+if TYPE_CHECKING:
+    from ._analysis import ConversationAnalysis
+
+__all__ = ["ROLE_ALIASES", "Conversation", "ConversationLike", "Role", "Turn", "as_conversation"]
+
+
+class Role(enum.Enum):
+    """Who speaks a turn."""
+
+    AGENT = "agent"
+    CUSTOMER = "customer"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+#: Speaker names understood without a ``roles=`` mapping (compared case-insensitively).
+ROLE_ALIASES: Mapping[str, Role] = {
+    **dict.fromkeys(
+        ("agent", "assistant", "rep", "representative", "support", "staff", "operator"),
+        Role.AGENT,
+    ),
+    **dict.fromkeys(("customer", "user", "client", "caller", "guest"), Role.CUSTOMER),
+}
+
+RoleMap: TypeAlias = Mapping[str, "Role | str | None"]
+
+
+def _accepted_roles(roles: RoleMap | None) -> str:
+    names = sorted(set(ROLE_ALIASES) | {k.casefold() for k in (roles or {})})
+    return ", ".join(names)
+
+
+def resolve_role(
+    value: object, *, roles: RoleMap | None = None, turn: int | None = None
+) -> Role | None:
+    """Map a speaker name or Role to a Role; ``None`` means "drop this turn" (from ``roles``)."""
+    if isinstance(value, Role):
+        return value
+    if not isinstance(value, str):
+        raise InvalidConversationError(
+            f"expected the role as a string such as 'agent' or 'customer', "
+            f"got {type(value).__name__} {value!r:.60}",
+            turn=turn,
+        )
+    key = " ".join(value.split()).casefold()
+    if roles:
+        for name, target in roles.items():
+            if " ".join(name.split()).casefold() == key:
+                if target is None:
+                    return None
+                return resolve_role(target, turn=turn)
+    role = ROLE_ALIASES.get(key)
+    if role is None:
+        raise InvalidConversationError(
+            f"unknown role {value!r:.60}; accepted roles are {_accepted_roles(roles)} "
+            "(map other names with roles={'Dana': 'agent'})",
+            turn=turn,
+        )
+    return role
+
+
+def _role_converter(value: object) -> Role:
+    role = resolve_role(value)
+    assert role is not None  # only a roles= mapping can drop a turn
+    return role
+
+
+def _check_text(instance: object, attribute: attrs.Attribute[str], value: object) -> None:
+    if not isinstance(value, str):
+        raise InvalidConversationError(
+            f"expected the turn text as a str, got {type(value).__name__} {value!r:.60}"
+        )
+    if not value.strip():
+        raise InvalidConversationError(f"expected non-empty turn text, got {value!r:.60}")
+
+
+@attrs.frozen(kw_only=True)
+class Turn:
+    """One message of a conversation.
+
+    Args:
+        role: :class:`Role`, or a role name such as ``"agent"`` or ``"user"``.
+        text: What was said. Must contain something other than white space.
+        speaker: The speaker's name as it appeared in the source, if any.
+        timestamp: When it was said, as given in the source (kept, not interpreted).
+
+    Raises:
+        InvalidConversationError: The role is unknown or the text is empty or not a string.
+
+    Example:
+        >>> Turn(role="user", text="My parcel never arrived.").role
+        <Role.CUSTOMER: 'customer'>
+    """
+
+    role: Role = attrs.field(converter=_role_converter)
+    text: str = attrs.field(validator=_check_text)
+    speaker: str | None = None
+    timestamp: str | None = None
+
+
+def _to_turns(value: Iterable[Turn]) -> tuple[Turn, ...]:
+    return tuple(value)
+
+
+def _check_turns(
+    instance: object, attribute: attrs.Attribute[tuple[Turn, ...]], value: tuple[Turn, ...]
+) -> None:
+    if not value:
+        raise InvalidConversationError("expected at least one turn, got an empty conversation")
+    for index, turn in enumerate(value):
+        if not isinstance(turn, Turn):
+            raise InvalidConversationError(
+                f"expected a Turn, got {type(turn).__name__} {turn!r:.60} "
+                "(use empathykit.as_conversation() to convert dicts, tuples or transcripts)",
+                turn=index,
+            )
+
+
+@attrs.frozen(kw_only=True)
+class Conversation:
+    """An ordered, immutable sequence of turns between a customer and an agent.
+
+    Args:
+        turns: The turns in order; at least one.
+        id: An identifier carried into reports and error messages.
+
+    Raises:
+        InvalidConversationError: No turns, or an item that is not a :class:`Turn`.
+
+    Example:
+        >>> conv = Conversation(turns=[Turn(role="customer", text="Hi")], id="c-1")
+        >>> len(conv), conv.id
+        (1, 'c-1')
+    """
+
+    turns: tuple[Turn, ...] = attrs.field(converter=_to_turns, validator=_check_turns)
+    id: str | None = None
+
+    def __len__(self) -> int:
+        return len(self.turns)
+
+    @cached_property
+    def analysis(self) -> ConversationAnalysis:
+        """The shared text analysis of every turn, computed once on first use."""
+        from ._analysis import analyse
+
+        return analyse(self)
+
+
+ConversationLike: TypeAlias = (
+    "Conversation | str | Sequence[Turn | Mapping[str, Any] | tuple[Any, Any]]"
+)
+
+_ROLE_KEYS = ("role", "speaker", "author", "from")
+_TEXT_KEYS = ("text", "content", "message", "body")
+
+# "Agent: text", optionally after a "[10:32]" time stamp. A label is one to three words
+# that start with a letter, followed by a colon and a space (so "https://" is no label).
+_LINE_RE = re.compile(
+    r"^(?:\[(?P<ts>[^\]\n]{1,40})\]\s*)?"
+    r"(?P<label>[^\W\d_][\w.'’-]{0,30}(?: [\w.'’-]{1,30}){0,2})\s*:(?:\s+|$)(?P<text>.*)$"
+)
+
+
+def _turn_from_item(item: object, index: int, roles: RoleMap | None) -> Turn | None:
+    if isinstance(item, Turn):
+        if roles:
+            role = resolve_role(item.speaker or item.role.value, roles=roles, turn=index)
+            return None if role is None else attrs.evolve(item, role=role)
+        return item
+    role_value: object
+    text_value: object
+    if isinstance(item, Mapping):
+        role_value = next((item[k] for k in _ROLE_KEYS if k in item), None)
+        text_value = next((item[k] for k in _TEXT_KEYS if k in item), None)
+        if role_value is None:
+            raise InvalidConversationError(
+                "expected a dict with a 'role' or 'speaker' key, "
+                f"got keys {sorted(map(str, item))}",
+                turn=index,
+            )
+        if text_value is None and not any(k in item for k in _TEXT_KEYS):
+            raise InvalidConversationError(
+                "expected a dict with a 'text' or 'content' key, "
+                f"got keys {sorted(map(str, item))}",
+                turn=index,
+            )
+        timestamp = item.get("timestamp")
+        extra: dict[str, str | None] = {"timestamp": None if timestamp is None else str(timestamp)}
+    elif isinstance(item, tuple | list) and len(item) == 2:
+        role_value, text_value = item
+        extra = {}
+    else:
+        raise InvalidConversationError(
+            "expected a Turn, a dict with 'role' and 'text', or a (role, text) pair, "
+            f"got {type(item).__name__} {item!r:.60}",
+            turn=index,
+        )
+    role = resolve_role(role_value, roles=roles, turn=index)
+    if role is None:
+        return None
+    speaker: str | None = role_value if isinstance(role_value, str) else None
+    try:
+        return Turn(role=role, text=text_value, speaker=speaker, **extra)  # type: ignore[arg-type]
+    except InvalidConversationError as error:
+        raise InvalidConversationError(error.reason, turn=index) from None
+
+
+def parse_transcript(text: str, *, roles: RoleMap | None = None) -> list[Turn]:
+    """Split ``Agent: …`` / ``Customer: …`` lines into turns.
+
+    A line that starts with a label (one to three words and a colon) starts a new turn;
+    any other line, and any indented line, continues the turn above. A label that is
+    not a known role is an error rather than a guess: map it with ``roles=`` or indent
+    the line if it belongs to the turn above.
+    """
+    turns: list[tuple[str, str | None, list[str], int]] = []  # label, timestamp, lines, line no
+    for line_no, line in enumerate(text.splitlines(), start=1):
+        match = _LINE_RE.match(line)
+        if match and not line[:1].isspace():
+            label = match["label"]
+            try:
+                resolve_role(label, roles=roles)
+            except InvalidConversationError:
+                raise InvalidConversationError(
+                    f"line {line_no}: unknown speaker {label!r}; accepted roles are "
+                    f"{_accepted_roles(roles)} (map other names with roles={{{label!r}: 'agent'}},"
+                    " or indent the line if it continues the turn above)",
+                    turn=len(turns),
+                ) from None
+            turns.append((label, match["ts"], [match["text"]], line_no))
+            continue
+        if not turns:
+            if line.strip():
+                raise InvalidConversationError(
+                    f"line {line_no}: expected a transcript line such as 'Agent: Hello', "
+                    f"got {line!r:.60}",
+                    turn=0,
+                )
+            continue
+        turns[-1][2].append(line)
+    result: list[Turn] = []
+    for label, ts, lines, _line_no in turns:
+        index = len(result)
+        role = resolve_role(label, roles=roles, turn=index)
+        if role is None:
+            continue
+        body = "\n".join(lines).strip()
+        try:
+            result.append(Turn(role=role, text=body, speaker=label, timestamp=ts))
+        except InvalidConversationError as error:
+            raise InvalidConversationError(error.reason, turn=index) from None
+    return result
+
+
+def as_conversation(
+    value: ConversationLike, *, roles: RoleMap | None = None, id: str | None = None
+) -> Conversation:
+    """Turn any supported shape of chat data into a :class:`Conversation`.
+
+    Accepts a :class:`Conversation`; a sequence of :class:`Turn`, of dicts (``role`` or
+    ``speaker`` with ``text`` or ``content``, so chat-completion messages work) or of
+    ``(role, text)`` pairs; or a transcript string of ``Agent: …`` / ``Customer: …`` lines.
+
+    Args:
+        value: The conversation in any of the shapes above.
+        roles: Extra speaker names, case-insensitive, mapped to ``"agent"``,
+            ``"customer"`` or ``None`` (drop those turns, e.g. ``{"system": None}``).
+        id: An identifier to attach (a :class:`Conversation`'s own id is kept otherwise).
+
+    Returns:
+        The validated conversation.
+
+    Raises:
+        InvalidConversationError: The input is malformed; the message names the turn.
+
+    Example:
+        >>> conv = as_conversation([("customer", "It broke."), ("agent", "Sorry about that!")])
+        >>> [turn.role.value for turn in conv.turns]
+        ['customer', 'agent']
+    """
+    data: object = value  # checked at run time: callers pass anything
+    if isinstance(data, Conversation):
+        if roles is None:
+            return data if id is None else attrs.evolve(data, id=id)
+        items: Sequence[object] = data.turns
+        id = data.id if id is None else id
+    elif isinstance(data, str):
+        turns = parse_transcript(data, roles=roles)
+        if not turns:
+            raise InvalidConversationError("expected at least one turn, got an empty transcript")
+        return Conversation(turns=turns, id=id)
+    elif isinstance(data, bytes | bytearray):
+        raise InvalidConversationError(
+            "expected a transcript str, got bytes (decode it first, e.g. data.decode('utf-8'))"
+        )
+    elif isinstance(data, Mapping):
+        raise InvalidConversationError(
+            "expected a sequence of turns, got a mapping "
+            f"with keys {sorted(map(str, data))[:5]} (pass its list of turns)"
+        )
+    elif isinstance(data, Iterable):
+        items = list(data)
+    else:
+        raise InvalidConversationError(
+            "expected a Conversation, a list of turns or a transcript string, "
+            f"got {type(data).__name__} {data!r:.60}"
+        )
+    turns_out = [
+        turn
+        for index, item in enumerate(items)
+        if (turn := _turn_from_item(item, index, roles)) is not None
+    ]
+    return Conversation(turns=turns_out, id=id)

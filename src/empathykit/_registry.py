@@ -1,0 +1,180 @@
+"""The scorer registry: names for scorers, and third-party scorers found through entry points.
+
+Plug-in packages declare scorers in the entry-point group ``empathykit.scorers``; the
+group is read the first time a name is looked up that is not registered in-process,
+or when every scorer is listed, never at ``import empathykit``.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from importlib.metadata import EntryPoint, entry_points
+from typing import TypeVar, overload
+
+from .exceptions import DuplicateScorerError, PluginError, UnknownScorerError
+from .typing import Scorer
+
+__all__ = ["ENTRY_POINT_GROUP", "available_scorers", "get_scorer", "register_scorer"]
+
+#: The entry-point group plug-in packages register their scorers in.
+ENTRY_POINT_GROUP = "empathykit.scorers"
+
+_T = TypeVar("_T")
+_Factory = Callable[[], Scorer]
+
+_lock = threading.RLock()
+_registry: dict[str, object] = {}  # name -> Scorer, or a zero-argument factory
+_descriptions: dict[str, str] = {}
+_sources: dict[str, str] = {}  # name -> "builtin", "user" or the plug-in's distribution
+_plugins_loaded = False
+
+
+def _first_line(obj: object) -> str:
+    doc = getattr(obj, "__doc__", None) or ""
+    return doc.strip().splitlines()[0] if doc.strip() else ""
+
+
+def _add(name: str, obj: object, source: str) -> None:
+    if not isinstance(name, str) or not name:
+        raise TypeError(f"expected a scorer name as a non-empty str, got {name!r}")
+    with _lock:
+        if name in _registry:
+            raise DuplicateScorerError(
+                f"a scorer named {name!r} is already registered (from {_sources[name]}); "
+                "choose another name"
+            )
+        _registry[name] = obj
+        _descriptions[name] = _first_line(obj)
+        _sources[name] = source
+
+
+@overload
+def register_scorer(name: str) -> Callable[[_T], _T]: ...
+@overload
+def register_scorer(name: str, scorer: _T) -> _T: ...
+def register_scorer(name: str, scorer: object = None) -> object:
+    """Register a scorer under ``name``, for :func:`get_scorer`, the CLI and TOML files.
+
+    Use it as a decorator on a scorer class or a zero-argument factory function, or
+    call it with a scorer instance. Classes and factories are called on first lookup.
+
+    Raises:
+        DuplicateScorerError: ``name`` is taken.
+
+    Example:
+        >>> import empathykit
+        >>> @empathykit.register_scorer("doctest_politeness")
+        ... def politeness():
+        ...     '''Thanks and please.'''
+        ...     return empathykit.scorers.phrases("doctest_politeness", ["please", "thank you"])
+        >>> empathykit.get_scorer("doctest_politeness").name
+        'doctest_politeness'
+    """
+    if scorer is not None:
+        _add(name, scorer, "user")
+        return scorer
+
+    def decorate(obj: _T) -> _T:
+        _add(name, obj, "user")
+        return obj
+
+    return decorate
+
+
+def _builtins() -> None:
+    from . import scorers
+
+    for name in ("active_listening", "emotional_acknowledgement", "apology", "solution_offer"):
+        _add(name, getattr(scorers, name), "builtin")
+
+
+def _load_plugins() -> None:
+    """Register every entry point of the group, unloaded: each loads on first lookup."""
+    global _plugins_loaded
+    with _lock:
+        if _plugins_loaded:
+            return
+        _plugins_loaded = True
+        for entry_point in entry_points(group=ENTRY_POINT_GROUP):
+            dist = entry_point.dist.name if entry_point.dist else "an unknown distribution"
+            if entry_point.name in _registry:
+                raise DuplicateScorerError(
+                    f"plug-in scorer {entry_point.name!r} = {entry_point.value} (from {dist}) "
+                    f"uses a name already registered (from {_sources[entry_point.name]})"
+                )
+            _registry[entry_point.name] = entry_point
+            _descriptions[entry_point.name] = f"plug-in from {dist} ({entry_point.value})"
+            _sources[entry_point.name] = f"plug-in {dist}"
+
+
+def _instantiate(name: str, obj: object) -> Scorer:
+    if isinstance(obj, EntryPoint):
+        entry_point = obj
+        try:
+            obj = entry_point.load()
+        except Exception as error:
+            raise PluginError(
+                f"plug-in scorer {name!r} = {entry_point.value} ({_sources[name]}) failed to load: "
+                f"{type(error).__name__}: {error}"
+            ) from error
+    if isinstance(obj, type) or (callable(obj) and not isinstance(obj, Scorer)):
+        try:
+            obj = obj()
+        except Exception as error:
+            raise PluginError(
+                f"scorer {name!r} ({_sources[name]}) could not be created: "
+                f"{type(error).__name__}: {error}"
+            ) from error
+    if not isinstance(obj, Scorer):
+        raise PluginError(
+            f"scorer {name!r} ({_sources[name]}) is not a scorer: expected an object with "
+            f"'name' and '__call__(conversation)', got {type(obj).__name__}"
+        )
+    return obj
+
+
+def get_scorer(name: str) -> Scorer:
+    """Return a fresh scorer registered under ``name``.
+
+    Raises:
+        UnknownScorerError: Nothing is registered under ``name``; the message lists what is.
+        PluginError: The plug-in that provides ``name`` failed to load.
+
+    Example:
+        >>> get_scorer("apology").name
+        'apology'
+    """
+    with _lock:
+        if not _registry:
+            _builtins()
+        if name not in _registry:
+            _load_plugins()
+        if name not in _registry:
+            raise UnknownScorerError(
+                f"no scorer named {name!r}; available scorers are {', '.join(sorted(_registry))}"
+            )
+        obj = _registry[name]
+    return _instantiate(name, obj)
+
+
+def available_scorers() -> dict[str, str]:
+    """Every registered scorer name with its one-line description, plug-ins included.
+
+    Example:
+        >>> "apology" in available_scorers()
+        True
+    """
+    with _lock:
+        if not _registry:
+            _builtins()
+        _load_plugins()
+        return dict(sorted(_descriptions.items()))
+
+
+def _unregister(name: str) -> None:
+    """Remove ``name`` (for tests)."""
+    with _lock:
+        _registry.pop(name, None)
+        _descriptions.pop(name, None)
+        _sources.pop(name, None)

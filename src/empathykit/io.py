@@ -1,0 +1,1 @@
+"""Reading conversations from files (filled in by the workflow work)."""

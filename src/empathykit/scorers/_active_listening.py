@@ -1,0 +1,205 @@
+"""The active-listening scorer: does the agent take in the specifics of what the customer said?"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
+
+import attrs
+
+if TYPE_CHECKING:
+    from .._analysis import ConversationAnalysis, TurnAnalysis
+from .._conversation import Conversation, Role
+from .._lexicon import CueSet, builtin_cues, load_lexicon
+from .._results import DimensionScore, Evidence
+from ._engine import build_dimension, combine, cue_evidence, reply_context
+from ._phrases import customise
+
+__all__ = ["ActiveListening", "active_listening"]
+
+#: Weight of reflecting 1, 2, or 3+ of the customer's own content words.
+OVERLAP_WEIGHTS = (0.0, 0.35, 0.6, 0.8)
+#: A question the agent asks to learn more.
+QUESTION_WEIGHT = 0.55
+#: A question that names one of the customer's own details.
+DETAIL_QUESTION_WEIGHT = 0.85
+
+
+def _generic_stems() -> frozenset[str]:
+    from .._analysis import stem  # imports NLTK: only when a scorer is first built
+
+    words = load_lexicon("active_listening").get("generic_words", [])
+    return frozenset(stem(word) for word in words)
+
+
+@attrs.frozen(kw_only=True)
+class ActiveListening:
+    """Scores how well each agent turn shows it took in the customer's specifics.
+
+    Evidence comes from four sources: the agent repeating the customer's own content
+    words from the last :attr:`context_turns` customer turns (stemmed, stop words and
+    generic support words removed: ``active_listening.reflects_details``); questions
+    that seek detail (``active_listening.question``, stronger when they name one of the
+    customer's details: ``active_listening.detail_question``); restatement frames ("so
+    you…", "just to confirm", "you mentioned"); and weak acknowledgement tokens ("I see").
+    "As I already said" is a penalty. Generic questions ("How can I help?") earn nothing.
+
+    Attributes:
+        name: ``"active_listening"``.
+        cues: Compiled restatement, acknowledgement and dismissive cues.
+        context_turns: How many earlier customer turns the agent's words are compared with.
+        generic_stems: Stems too common in support chats to show listening.
+    """
+
+    name: str = "active_listening"
+    cues: CueSet = attrs.field(factory=lambda: builtin_cues("active_listening"))
+    context_turns: int = attrs.field(default=3, validator=attrs.validators.ge(1))
+    generic_stems: frozenset[str] = attrs.field(factory=_generic_stems, converter=frozenset)
+
+    def __call__(self, conversation: Conversation) -> DimensionScore:
+        analysis = conversation.analysis
+        roles = [turn.role for turn in analysis.turns]
+        opportunities = [
+            t.index
+            for t in analysis.turns
+            if t.role is Role.CUSTOMER and t.signals is not None and t.signals.specific
+        ]
+        where = reply_context(roles, opportunities, noun="customer's details")
+        turn_scores: list[float | None] = []
+        evidence: list[Evidence] = []
+        for turn, context in self._with_context(analysis):
+            if turn.role is not Role.AGENT:
+                turn_scores.append(None)
+                continue
+            found = self.turn_evidence(turn, context, where.get(turn.index, ""))
+            turn_scores.append(combine((e.rule, e.weight) for e in found))
+            evidence.extend(found)
+        return build_dimension(self.name, roles, turn_scores, opportunities, evidence)
+
+    def _with_context(
+        self, analysis: ConversationAnalysis
+    ) -> Iterable[tuple[TurnAnalysis, dict[str, int]]]:
+        """Each turn with the stems of the recent customer turns before it (stem → turn)."""
+        recent: deque[TurnAnalysis] = deque(maxlen=self.context_turns)
+        for turn in analysis.turns:
+            context: dict[str, int] = {}
+            if turn.role is Role.AGENT:
+                for earlier in recent:  # oldest first, so the latest turn wins
+                    context.update(dict.fromkeys(earlier.stems, earlier.index))
+            yield turn, context
+            if turn.role is Role.CUSTOMER:
+                recent.append(turn)
+
+    def turn_evidence(
+        self, turn: TurnAnalysis, context: Mapping[str, int], where: str = ""
+    ) -> list[Evidence]:
+        """The evidence in one agent turn, given the customer stems it may echo."""
+        found = cue_evidence(turn, self.cues, context=where)
+        shared: dict[str, list[int]] = {}
+        for token_index, token_stem in zip(turn.content, turn.stems, strict=True):
+            if token_stem in context and token_stem not in self.generic_stems:
+                shared.setdefault(token_stem, []).append(token_index)
+        strength = sum(2 if any(c.isdigit() for c in s) else 1 for s in shared)
+        if shared:
+            weight = OVERLAP_WEIGHTS[min(strength, len(OVERLAP_WEIGHTS) - 1)]
+            for token_stem, indices in shared.items():
+                start, end = turn.token_spans[indices[0]]
+                found.append(
+                    Evidence(
+                        turn=turn.index,
+                        start=start,
+                        end=end,
+                        text=turn.text[start:end],
+                        rule="active_listening.reflects_details",
+                        weight=weight,
+                        explanation=(
+                            f"echoes the customer's {turn.text[start:end]!r} from turn "
+                            f"{context[token_stem]} ({len(shared)} shared detail"
+                            f"{'s' if len(shared) != 1 else ''}){where}"
+                        ),
+                    )
+                )
+        found.extend(self._questions(turn, shared, where))
+        return found
+
+    def _questions(
+        self, turn: TurnAnalysis, shared: Mapping[str, list[int]], where: str
+    ) -> list[Evidence]:
+        questions = turn.questions()
+        if not questions:
+            return []
+        generic = [m.span() for blocker in self.cues.blockers for m in blocker.finditer(turn.text)]
+        shared_offsets = [turn.token_spans[i][0] for ids in shared.values() for i in ids]
+        found = []
+        for start, end in questions:
+            if any(s < end and start < e for s, e in generic):
+                continue
+            names_detail = any(start <= offset < end for offset in shared_offsets)
+            found.append(
+                Evidence(
+                    turn=turn.index,
+                    start=start,
+                    end=end,
+                    text=turn.text[start:end],
+                    rule=(
+                        "active_listening.detail_question"
+                        if names_detail
+                        else "active_listening.question"
+                    ),
+                    weight=DETAIL_QUESTION_WEIGHT if names_detail else QUESTION_WEIGHT,
+                    explanation=(
+                        "asks about a detail the customer gave"
+                        if names_detail
+                        else "asks for more detail about the customer's situation"
+                    )
+                    + where,
+                )
+            )
+        return found
+
+
+def active_listening(
+    *,
+    extra_phrases: Iterable[str] = (),
+    extra_patterns: Iterable[str] = (),
+    exclude_phrases: Iterable[str] = (),
+    rule_weights: Mapping[str, float] | None = None,
+    context_turns: int = 3,
+) -> ActiveListening:
+    """Score active listening: restating, asking about and referring to the customer's details.
+
+    The opportunity is a customer turn with specific details (three or more content
+    words, or a number, @handle or #tag); without one the value is N/A.
+
+    Args:
+        extra_phrases: More restatement phrases (rule ``active_listening.custom``).
+        extra_patterns: More regular expressions that count.
+        exclude_phrases: Phrases never to credit; they veto matches inside them.
+        rule_weights: New weights for the cue rules (``restatement``, ``reference``,
+            ``acknowledgement``, ``dismissive``).
+        context_turns: How many earlier customer turns to compare the agent's words with.
+
+    Returns:
+        A picklable scorer named ``"active_listening"``.
+
+    Raises:
+        ConfigurationError: An unknown rule, a weight outside [-1, 1], or a bad phrase.
+
+    Example:
+        >>> import empathykit
+        >>> chat = ("Customer: My refund for order 1142 went to my old card.\\n"
+        ...         "Agent: So the refund for order 1142 went to the old card?")
+        >>> report = empathykit.score(chat, scorers=[active_listening()])
+        >>> report["active_listening"].turn_scores[1] > 0.9
+        True
+    """
+    cues = customise(
+        builtin_cues("active_listening"),
+        "active_listening",
+        extra_phrases=extra_phrases,
+        extra_patterns=extra_patterns,
+        exclude_phrases=exclude_phrases,
+        rule_weights=rule_weights,
+    )
+    return ActiveListening(cues=cues, context_turns=context_turns)
