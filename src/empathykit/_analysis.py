@@ -108,7 +108,7 @@ class Tone:
 
     @property
     def raised(self) -> bool:
-        """True when the customer shouts: two ALL-CAPS words, or a ``!!``/``?!`` run."""
+        """True when the customer shouts (two ALL-CAPS words, or a ``!!``/``?!`` run)."""
         return self.caps_words >= 2 or self.repeated_punctuation >= 1
 
 

@@ -171,7 +171,7 @@ def score(
             ``text``, or ``(role, text)`` pairs), or an ``Agent: …`` / ``Customer: …``
             transcript. See :func:`as_conversation`.
         weights: Weight of each behaviour in ``report.overall``, by name (default 1 each;
-            penalties default to :data:`PENALTY_WEIGHT`).
+            penalties default to 0.25).
         scorers: The scorers to run, as scorers or registered names; replaces the
             default four. Add to them with ``[*empathykit.default_scorers(), mine]``.
         roles: Extra speaker names, e.g. ``{"Dana": "agent", "system": None}``.

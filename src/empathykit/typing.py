@@ -41,7 +41,7 @@ class Scorer(Protocol):
 
     @property
     def name(self) -> str:
-        """The behaviour's name: the key of its score in ``report.dimensions``."""
+        """The behaviour's name, the key of its score in ``report.dimensions``."""
         ...
 
     def __call__(self, conversation: Conversation, /) -> DimensionScore:
