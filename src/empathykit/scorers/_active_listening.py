@@ -19,11 +19,11 @@ from ._phrases import customise
 __all__ = ["ActiveListening", "active_listening"]
 
 #: Weight of reflecting 1, 2, or 3+ of the customer's own content words.
-OVERLAP_WEIGHTS = (0.0, 0.35, 0.6, 0.8)
+OVERLAP_WEIGHTS = (0.0, 0.5, 0.6, 0.7)
 #: A question the agent asks to learn more.
-QUESTION_WEIGHT = 0.55
+QUESTION_WEIGHT = 0.7
 #: A question that names one of the customer's own details.
-DETAIL_QUESTION_WEIGHT = 0.85
+DETAIL_QUESTION_WEIGHT = 0.9
 
 
 def _generic_stems() -> frozenset[str]:
