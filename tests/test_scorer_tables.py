@@ -1,0 +1,620 @@
+"""Tables of short cases for each built-in scorer, written from ../shared/BEHAVIOURS.md.
+
+Each case is ``(customer_text, agent_text, expected_rules, expect_shows)``: the agent turn
+answers the customer turn; ``expected_rules`` must all be among the rule ids that fired on
+it, and ``expect_shows`` says whether its turn score reaches :data:`THRESHOLD`.
+Every sentence here was written for these tests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pytest
+
+import empathykit
+
+#: A turn "shows" a behaviour when its turn score is at least this.
+THRESHOLD = 0.5
+
+Case = tuple[str, str, set[str], bool]
+
+
+def _ids(cases: Sequence[Case]) -> list[str]:
+    return [("yes: " if shows else "no: ") + agent[:48] for _, agent, _, shows in cases]
+
+
+def _check(name: str, customer: str, agent: str, rules: set[str], shows: bool) -> None:
+    report = empathykit.score([("customer", customer), ("agent", agent)], scorers=[name])
+    dim = report[name]
+    fired = {ev.rule for ev in dim.evidence}
+    score = dim.turn_scores[1]
+    assert score is not None
+    assert rules == rules & fired, f"fired {sorted(fired)}, turn score {score:.2f}"
+    assert shows == (score >= THRESHOLD), f"fired {sorted(fired)}, turn score {score:.2f}"
+
+
+# --- apology ------------------------------------------------------------------------------
+
+EXPLICIT = {"apology.explicit"}
+
+APOLOGY_CASES: list[Case] = [
+    # Regret for the problem, in the agent's or the company's voice.
+    (
+        "My order came with a cracked screen.",
+        "I'm sorry for the mix-up with your order.",
+        EXPLICIT,
+        True,
+    ),
+    ("I've been on hold for forty minutes.", "We apologise for the long wait.", EXPLICIT, True),
+    ("You sent me the wrong size again.", "My apologies, that was our error.", EXPLICIT, True),
+    ("The driver never turned up.", "Sorry about that!", EXPLICIT, True),
+    ("My broadband has been down since Tuesday.", "I'm sorry to hear that.", EXPLICIT, True),
+    ("You billed me twice for March.", "We apologize for the billing error.", EXPLICIT, True),
+    (
+        "The tracking page shows the wrong address.",
+        "That's our mistake, and we regret the confusion it caused.",
+        EXPLICIT,
+        True,
+    ),
+    (
+        "My booking just vanished from the app.",
+        "I am so sorry, that should never have happened.",
+        EXPLICIT,
+        True,
+    ),
+    (
+        "The refund still hasn't reached my bank.",
+        "Apologies for the hold-up with the refund.",
+        EXPLICIT,
+        True,
+    ),
+    (
+        "I was charged a late fee by mistake.",
+        "Sorry, that fee was our fault and I've removed it.",
+        EXPLICIT,
+        True,
+    ),
+    (
+        "I emailed you a week ago and heard nothing.",
+        "Sorry for the delay in replying.",
+        EXPLICIT,
+        True,
+    ),
+    (
+        "Your agent hung up on me twice.",
+        "We're truly sorry for how those calls were handled.",
+        EXPLICIT,
+        True,
+    ),
+    (
+        "The hotel room was filthy when we arrived.",
+        "Please accept our apologies for the state of the room.",
+        EXPLICIT,
+        True,
+    ),
+    ("The parcel was left out in the rain.", "I’m sorry the parcel got soaked.", EXPLICIT, True),
+    (
+        "My new jacket has a broken zip.",
+        "SORRY ABOUT THE ZIP, that's not good enough.",
+        EXPLICIT,
+        True,
+    ),
+    (
+        "Nobody called me back like they promised.",
+        "We dropped the ball on this one, and I'm sorry.",
+        EXPLICIT,
+        True,
+    ),
+    (
+        "Why was I charged a cancellation fee?",
+        "Sorry, but that's our policy. Still, I'm sorry the fee came as a surprise.",
+        EXPLICIT,
+        True,
+    ),
+    # Non-apologies: regret for the customer's reaction, or a preface to a refusal.
+    ("Your staff were rude to me.", "I'm sorry you feel that way.", set(), False),
+    ("That joke in your ad was offensive.", "Sorry if you were offended.", set(), False),
+    ("Why was I charged a cancellation fee?", "Sorry, but that's our policy.", set(), False),
+    (
+        "I want my money back for the opened game.",
+        "Sorry, but we can't refund opened items.",
+        set(),
+        False,
+    ),
+    (
+        "Your checkout is a disgrace.",
+        "Sorry you feel that way, but the price stands.",
+        set(),
+        False,
+    ),
+    ("Hello? I've been waiting ages for someone.", "Sorry to keep you waiting.", EXPLICIT, True),
+    # Not the agent's regret: reassuring a customer who apologised.
+    (
+        "Sorry for all the messages, the dishwasher shows error E24.",
+        "No need to apologise, it happens!",
+        set(),
+        False,
+    ),
+    # Conversational repair.
+    ("My loyalty points disappeared.", "Sorry, could you repeat that?", set(), False),
+    ("The thing with the app is doing it again.", "Sorry, what do you mean?", set(), False),
+    ("My card got blocked at the station.", "Sorry?", set(), False),
+    (
+        "My internet keeps dropping out.",
+        "I'm sorry, I didn't catch your account number.",
+        set(),
+        False,
+    ),
+    # Negated or reported regret.
+    ("You broke my suitcase.", "I'm not sorry.", set(), False),
+    ("You admitted the delay was your fault.", "You said you were sorry.", set(), False),
+    (
+        "The manager promised a refund.",
+        "The manager said sorry already, so this is closed.",
+        set(),
+        False,
+    ),
+    ("My delivery was late again.", "That isn't something we need to apologise for.", set(), False),
+    # No regret at all.
+    ("The lift in my block is broken.", "Thanks for getting in touch, let me check.", set(), False),
+    ("My parcel never arrived.", "Your parcel was delivered at 10:14 this morning.", set(), False),
+]
+
+
+@pytest.mark.parametrize(
+    ("customer", "agent", "rules", "shows"), APOLOGY_CASES, ids=_ids(APOLOGY_CASES)
+)
+def test_apology(customer: str, agent: str, rules: set[str], shows: bool) -> None:
+    """The apology scorer fires the expected rules and crosses the threshold as expected."""
+    _check("apology", customer, agent, rules, shows)
+
+
+# --- emotional acknowledgement ------------------------------------------------------------
+
+SYMPATHY = {"emotional_acknowledgement.sympathy"}
+VALIDATION = {"emotional_acknowledgement.validation"}
+POSITIVE = {"emotional_acknowledgement.positive"}
+
+EMOTION_CASES: list[Case] = [
+    # Naming, validating or sympathising with the customer's feelings or experience.
+    (
+        "My flight was cancelled and I missed my sister's wedding.",
+        "That must have been so upsetting.",
+        VALIDATION,
+        True,
+    ),
+    (
+        "I've been trying to log in all morning.",
+        "I can see why that's frustrating.",
+        VALIDATION,
+        True,
+    ),
+    ("I was on hold for two hours.", "I'd be upset too.", VALIDATION, True),
+    ("My dog got ill after eating your food.", "I'm sorry to hear that.", SYMPATHY, True),
+    (
+        "The courier threw my parcel over the fence.",
+        "That's not the experience we want you to have.",
+        SYMPATHY,
+        True,
+    ),
+    (
+        "I'm really worried my details were leaked.",
+        "I understand how worrying this must be.",
+        VALIDATION,
+        True,
+    ),
+    ("I'm so stressed about this bill.", "That sounds really stressful.", VALIDATION, True),
+    (
+        "My package went missing right before Christmas.",
+        "Oh no, what a hassle right before the holidays.",
+        SYMPATHY,
+        True,
+    ),
+    (
+        "I'm anxious about the hospital bill.",
+        "It's completely understandable to feel anxious about that.",
+        VALIDATION,
+        True,
+    ),
+    (
+        "I've called five times this week about the same fault.",
+        "You deserve better than this.",
+        SYMPATHY,
+        True,
+    ),
+    (
+        "I feel so let down by your service.",
+        "Your disappointment makes complete sense.",
+        VALIDATION,
+        True,
+    ),
+    (
+        "This is my third broken blender this year.",
+        "I can only imagine how annoying that is.",
+        SYMPATHY,
+        True,
+    ),
+    (
+        "My card was declined at the till and everyone stared.",
+        "How embarrassing, I'm sorry that happened to you.",
+        SYMPATHY,
+        True,
+    ),
+    (
+        "I've been waiting on this refund for a month.",
+        "A month is far too long, I'd be frustrated too.",
+        VALIDATION,
+        True,
+    ),
+    (
+        "My order was cancelled twice and I'm fuming.",
+        "I'm not surprised you're frustrated.",
+        VALIDATION,
+        True,
+    ),
+    (
+        "My order was cancelled twice and I'm fuming.",
+        "We can't imagine how stressful that was.",
+        VALIDATION,
+        True,
+    ),
+    # A positive feeling, acknowledged.
+    ("Thanks, it works now!", "Glad to hear it's working now!", POSITIVE, True),
+    (
+        "I finally got my refund, thank you!",
+        "That's great news, thanks for letting us know!",
+        POSITIVE,
+        True,
+    ),
+    ("We love the new sofa!", "Happy to hear you're enjoying it!", POSITIVE, True),
+    # An apology for an error that says nothing of how it affected the customer.
+    (
+        "I emailed you a week ago and heard nothing.",
+        "Sorry for the delay in replying.",
+        set(),
+        False,
+    ),
+    ("You sent the wrong invoice.", "Apologies for the typo in the invoice.", set(), False),
+    # Telling the customer how to feel; blaming their feelings.
+    ("I'm furious, the router died again.", "Calm down.", set(), False),
+    ("This is the third time it has crashed!", "There's no need to be upset.", set(), False),
+    ("I hate this app so much.", "I'm sorry you feel that way.", set(), False),
+    (
+        "I'm so angry about these charges.",
+        "Don't get so worked up, it's only five pounds.",
+        set(),
+        False,
+    ),
+    (
+        "I'm upset about the damaged table.",
+        "You're overreacting, it's a tiny scratch.",
+        set(),
+        False,
+    ),
+    # Information, actions and questions with no feeling in them.
+    ("My order is late.", "Your order will arrive on Friday.", set(), False),
+    ("The checkout page keeps failing.", "Please clear your cache and try again.", set(), False),
+    ("The refund hasn't arrived.", "Refunds take five to seven working days.", set(), False),
+    ("My parcel never came.", "Please DM us your order number.", set(), False),
+    ("It's been a nightmare week with your app.", "What is your username?", set(), False),
+]
+
+
+@pytest.mark.parametrize(
+    ("customer", "agent", "rules", "shows"), EMOTION_CASES, ids=_ids(EMOTION_CASES)
+)
+def test_emotional_acknowledgement(customer: str, agent: str, rules: set[str], shows: bool) -> None:
+    """The emotional-acknowledgement scorer fires the expected rules and crosses the threshold."""
+    _check("emotional_acknowledgement", customer, agent, rules, shows)
+
+
+# --- active listening ---------------------------------------------------------------------
+
+RESTATES = {"active_listening.restatement"}
+REFLECTS = {"active_listening.reflects_details"}
+DETAIL_QUESTION = {"active_listening.detail_question"}
+ACKNOWLEDGES = {"active_listening.acknowledgement"}
+DISMISSES = {"active_listening.dismissive"}
+
+LISTENING_CASES: list[Case] = [
+    # Restating, paraphrasing or summarising the customer's own details.
+    (
+        "My refund went to my old card and the new one was charged again.",
+        "So the refund went to your old card, and the new one was charged again?",
+        REFLECTS,
+        True,
+    ),
+    (
+        "I asked to change my seat on the Lisbon flight.",
+        "About the seat change you mentioned, which flight is it for?",
+        RESTATES,
+        True,
+    ),
+    (
+        "The blender stopped working after two weeks.",
+        "A blender that stops after only two weeks isn't right.",
+        REFLECTS,
+        True,
+    ),
+    (
+        "The heating in flat 4B has been off since Monday.",
+        "If I understand correctly, the heating in 4B has been off since Monday?",
+        RESTATES | REFLECTS,
+        True,
+    ),
+    (
+        "I was double charged for my gym membership in March.",
+        "I can see you were charged twice for the March membership.",
+        RESTATES | REFLECTS,
+        True,
+    ),
+    (
+        "My son's birthday cake was delivered squashed.",
+        "It sounds like the cake arrived squashed on your son's birthday.",
+        RESTATES,
+        True,
+    ),
+    (
+        "I've been waiting three weeks for the replacement headphones.",
+        "You've been waiting three weeks for the replacement headphones, is that right?",
+        REFLECTS,
+        True,
+    ),
+    (
+        "I ordered the blue sofa but a grey one came.",
+        "So you received a grey sofa instead of the blue one?",
+        REFLECTS,
+        True,
+    ),
+    # Questions that seek more detail or check understanding.
+    (
+        "A charge of 40 pounds appeared on my statement.",
+        "When did the charge appear?",
+        DETAIL_QUESTION,
+        True,
+    ),
+    (
+        "My order 1142 arrived without the charger.",
+        "Just to confirm, this is order 1142?",
+        RESTATES,
+        True,
+    ),
+    (
+        "The app logs me out every time I open the camera.",
+        "Does it log you out only when you open the camera?",
+        DETAIL_QUESTION,
+        True,
+    ),
+    (
+        "My password reset email never arrives.",
+        "Which email address should the reset link go to?",
+        DETAIL_QUESTION,
+        True,
+    ),
+    (
+        "The printer shows error E04 after the update.",
+        "Is the E04 error showing on the printer screen itself?",
+        DETAIL_QUESTION,
+        True,
+    ),
+    (
+        "My dishwasher shows error E24.",
+        "Could you tell me more about the error message?",
+        DETAIL_QUESTION,
+        True,
+    ),
+    # Referring back to a specific detail.
+    (
+        "The driver left my parcel at the wrong house on Elm Street.",
+        "You mentioned Elm Street; I'll ask the driver where on Elm Street it was left.",
+        RESTATES | REFLECTS,
+        True,
+    ),
+    # Bare acknowledgement tokens: partial credit at most.
+    ("My train ticket was charged twice.", "I see.", ACKNOWLEDGES, False),
+    ("The parcel was crushed when it arrived.", "Got it.", ACKNOWLEDGES, False),
+    ("My order hasn't arrived after ten days.", "Okay.", ACKNOWLEDGES, False),
+    # Generic questions and requests that fit any conversation.
+    ("My internet keeps dropping every evening.", "How can I help?", set(), False),
+    ("My refund for the broken lamp hasn't arrived.", "Please DM us your details.", set(), False),
+    (
+        "My flight to Oslo was cancelled last night.",
+        "Is there anything else I can help with?",
+        set(),
+        False,
+    ),
+    ("My card was declined at the pharmacy.", "How are you today?", set(), False),
+    (
+        "The screen on my new tablet cracked on day one.",
+        "What can I do for you today?",
+        set(),
+        False,
+    ),
+    (
+        "My loyalty points disappeared from my account.",
+        "Sorry, could you repeat that?",
+        set(),
+        False,
+    ),
+    # Replies that ignore what the customer said.
+    (
+        "The coffee machine makes a grinding noise.",
+        "Thanks for contacting us. Have a nice day!",
+        set(),
+        False,
+    ),
+    (
+        "The heater in my room is broken and it's freezing.",
+        "Our opening hours are nine to five.",
+        set(),
+        False,
+    ),
+    (
+        "I was charged for a subscription I cancelled in May.",
+        "I'm sorry you feel that way.",
+        set(),
+        False,
+    ),
+    # "As I already said…"
+    (
+        "The washing machine leaks from the door.",
+        "As I already said, please check the seal.",
+        DISMISSES,
+        False,
+    ),
+    (
+        "My bag was lost on the flight from Rome.",
+        "As I already said, your bag from Rome is being traced.",
+        DISMISSES,
+        False,
+    ),
+    ("My bag was lost on the flight from Rome.", "Like I told you, we're on it.", DISMISSES, False),
+]
+
+
+@pytest.mark.parametrize(
+    ("customer", "agent", "rules", "shows"), LISTENING_CASES, ids=_ids(LISTENING_CASES)
+)
+def test_active_listening(customer: str, agent: str, rules: set[str], shows: bool) -> None:
+    """The active-listening scorer fires the expected rules and crosses the threshold."""
+    _check("active_listening", customer, agent, rules, shows)
+
+
+# --- solution offer -----------------------------------------------------------------------
+
+COMPLETED = {"solution_offer.completed"}
+COMMITS = {"solution_offer.commitment"}
+LET_ME = {"solution_offer.let_me"}
+INSTRUCTS = {"solution_offer.instruction"}
+YOU_CAN = {"solution_offer.you_can"}
+SUGGESTS = {"solution_offer.suggestion"}
+
+SOLUTION_CASES: list[Case] = [
+    # Carrying out an action.
+    (
+        "I was charged twice for my order.",
+        "I've issued a full refund for the second charge.",
+        COMPLETED,
+        True,
+    ),
+    (
+        "My invoice shows the wrong VAT number.",
+        "I've corrected the VAT number and sent you a new invoice.",
+        COMPLETED,
+        True,
+    ),
+    ("My account got locked after the update.", "Your account has been unlocked.", COMPLETED, True),
+    ("My order is stuck in customs.", "I've escalated this to our shipping team.", COMPLETED, True),
+    (
+        "The coupon code doesn't work.",
+        "I have applied the discount to your basket by hand.",
+        COMPLETED,
+        True,
+    ),
+    # Committing to or proposing an action.
+    ("My kettle arrived broken.", "We'll send a replacement today.", COMMITS, True),
+    ("I can't find the tracking link.", "I'll email you the tracking link now.", COMMITS, True),
+    (
+        "Can I get a refund on the concert tickets?",
+        "I'd be happy to process that refund for you.",
+        COMMITS,
+        True,
+    ),
+    (
+        "The shower in room 12 is cold.",
+        "I'm going to send a technician to room 12 right away.",
+        COMMITS,
+        True,
+    ),
+    (
+        "My subscription renewed by mistake.",
+        "We're looking into the renewal and we'll reverse it.",
+        COMMITS | {"solution_offer.in_progress"},
+        True,
+    ),
+    ("My booking reference isn't working.", "Let me check that booking for you.", LET_ME, True),
+    # Telling the customer a concrete step they can take.
+    (
+        "The app won't let me sign in.",
+        "Try clearing the app cache, then sign in again.",
+        INSTRUCTS,
+        True,
+    ),
+    (
+        "The router keeps rebooting.",
+        "Unplug it for thirty seconds, then plug it back in.",
+        INSTRUCTS,
+        True,
+    ),
+    ("My flight got cancelled.", "You can rebook online at no charge.", YOU_CAN, True),
+    ("My delivery slot was missed.", "You can pick a new delivery slot in the app.", YOU_CAN, True),
+    (
+        "My parcel is missing.",
+        "Please DM us your confirmation number so we can fix this.",
+        {"solution_offer.contact_request"},
+        True,
+    ),
+    ("The printer jams every time.", "Have you tried a lighter paper?", SUGGESTS, True),
+    (
+        "My phone screen is flickering.",
+        "I'd recommend updating to the latest software.",
+        SUGGESTS,
+        True,
+    ),
+    (
+        "The microwave arrived with a dent.",
+        "I can't refund it, but I can send you a replacement today.",
+        COMMITS,
+        True,
+    ),
+    # Pure information with no action.
+    ("Can I move to the earlier flight?", "That flight was full.", set(), False),
+    ("The website keeps crashing.", "Our website had an outage yesterday.", set(), False),
+    ("My order hasn't shipped.", "Orders usually ship within five days.", set(), False),
+    # Empty reassurance.
+    ("The app is awful.", "We're always working to improve.", set(), False),
+    (
+        "The TV remote doesn't work.",
+        "Thanks for the feedback, we'll pass it on to the team.",
+        set(),
+        False,
+    ),
+    # Refusing without an alternative.
+    ("I need a refund for the broken kettle.", "There's nothing I can do.", set(), False),
+    ("My order is missing an item.", "Unfortunately we can't help with that.", set(), False),
+    ("I want a refund for these shoes.", "We won't be refunding those.", set(), False),
+    ("The lift in my building is broken.", "That's not something we handle.", set(), False),
+    (
+        "I want my money back for the opened game.",
+        "We will not be refunding the game.",
+        set(),
+        False,
+    ),
+    ("I want my money back for the opened game.", "We can never refund used items.", set(), False),
+    ("I want my money back for the opened game.", "I cannot refund opened items.", set(), False),
+    # Asking a question only; sympathy only.
+    ("My bill is wrong this month.", "When did you notice the difference?", set(), False),
+    ("My card was charged twice.", "Which card did you pay with?", set(), False),
+    ("My parcel is late again.", "I'm sorry to hear that.", set(), False),
+    ("My parcel is missing.", "How can I help?", set(), False),
+]
+
+
+@pytest.mark.parametrize(
+    ("customer", "agent", "rules", "shows"), SOLUTION_CASES, ids=_ids(SOLUTION_CASES)
+)
+def test_solution_offer(customer: str, agent: str, rules: set[str], shows: bool) -> None:
+    """The solution-offer scorer fires the expected rules and crosses the threshold."""
+    _check("solution_offer", customer, agent, rules, shows)
+
+
+@pytest.mark.parametrize(
+    ("table", "minimum"),
+    [(APOLOGY_CASES, 25), (EMOTION_CASES, 25), (LISTENING_CASES, 25), (SOLUTION_CASES, 25)],
+)
+def test_tables_are_big_and_balanced(table: list[Case], minimum: int) -> None:
+    """Each table has at least 25 cases, with positives and negatives, and no duplicates."""
+    assert len(table) >= minimum
+    assert {True, False} == {shows for *_, shows in table}
+    assert len(table) == len({(customer, agent) for customer, agent, *_ in table})
