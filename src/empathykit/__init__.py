@@ -18,6 +18,7 @@ from ._conversation import Conversation, Role, Turn, as_conversation
 from ._registry import available_scorers, get_scorer, register_scorer
 from ._results import DimensionScore, Evidence, Report, SentimentTrajectory
 from ._score import default_scorers, score
+from ._toml import load_scorers, load_weights
 from ._version import __version__
 from .exceptions import (
     ConfigurationError,
@@ -58,6 +59,8 @@ __all__ = [
     "default_scorers",
     "get_scorer",
     "io",
+    "load_scorers",
+    "load_weights",
     "register_scorer",
     "score",
     "scorers",

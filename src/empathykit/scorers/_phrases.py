@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from .._results import DimensionScore, Evidence
 from .._conversation import Conversation, Role, resolve_role
 from .._lexicon import Cue, CueSet, builtin_cues, compile_cues
-from ..exceptions import ConfigurationError
+from ..exceptions import ConfigurationError, InvalidConversationError
 from ._engine import build_dimension, combine, cue_evidence, reply_context
 
 __all__ = ["OPPORTUNITY_KINDS", "CueScorer", "Opportunity", "customise", "phrases"]
@@ -39,6 +39,10 @@ def _opportunity_converter(
     if callable(value):
         return value
     kinds = (value,) if isinstance(value, str) else tuple(value)
+    if not kinds:  # an empty tuple would make the behaviour N/A in every conversation
+        raise ConfigurationError(
+            f"expected at least one opportunity kind ({', '.join(OPPORTUNITY_KINDS)}), got none"
+        )
     for kind in kinds:
         if kind not in OPPORTUNITY_KINDS:
             raise ConfigurationError(
@@ -49,10 +53,28 @@ def _opportunity_converter(
 
 
 def _role_converter(value: Role | str) -> Role:
-    role = resolve_role(value)
-    if role is None:  # pragma: no cover - resolve_role drops turns only through a mapping
-        raise ConfigurationError(f"expected role 'agent' or 'customer', got {value!r}")
+    try:
+        role = resolve_role(value)
+    except InvalidConversationError:  # a bad scorer setting, not a bad conversation
+        role = None
+    if role is None:
+        raise ConfigurationError(f"expected role 'agent' or 'customer', got {value!r:.60}")
     return role
+
+
+def _strings(value: Iterable[str], what: str) -> list[str]:
+    """``value`` as a list of strings; a bare string is refused, not split into letters."""
+    if isinstance(value, str):
+        raise ConfigurationError(
+            f"expected {what} as a list of strings, got the string {value!r:.60}"
+        )
+    items = list(value)
+    for item in items:
+        if not isinstance(item, str):
+            raise ConfigurationError(
+                f"expected {what} as a list of strings, got {type(item).__name__} {item!r:.60}"
+            )
+    return items
 
 
 def is_opportunity(
@@ -155,11 +177,9 @@ def customise(
         ConfigurationError: A rule in ``rule_weights`` is unknown, a weight is outside
             [-1, 1], or a phrase or pattern is invalid.
     """
-    extra_phrases, extra_patterns = list(extra_phrases), list(extra_patterns)
-    exclude = list(exclude_phrases)
-    for label, items in (("extra_phrases", extra_phrases), ("exclude_phrases", exclude)):
-        if any(not isinstance(p, str) for p in items):
-            raise ConfigurationError(f"{name}: expected {label} as strings, got {items!r:.80}")
+    extra_phrases = _strings(extra_phrases, f"{name}: extra_phrases")
+    extra_patterns = _strings(extra_patterns, f"{name}: extra_patterns")
+    exclude = _strings(exclude_phrases, f"{name}: exclude_phrases")
     weights = dict(rule_weights or {})
     known = {cue.rule for cue in cues.cues} | {f"{name}.custom"}
     unknown = set(weights) - known
@@ -246,9 +266,18 @@ def phrases(
         (1.0, 'Leave it with me')
     """
     name = _check_name(name)
-    regex = compile_cues(phrases, patterns, where=f"scorer {name!r}")
+    where = f"scorer {name!r}"
+    regex = compile_cues(
+        _strings(phrases, f"{where}: phrases"),
+        _strings(patterns, f"{where}: patterns"),
+        where=where,
+    )
     if regex is None:
         raise ConfigurationError(f"scorer {name!r}: expected at least one phrase or pattern")
+    if explanation is not None and not isinstance(explanation, str):
+        raise ConfigurationError(f"{where}: expected explanation as a str, got {explanation!r:.60}")
+    if not isinstance(penalty, bool):
+        raise ConfigurationError(f"{where}: expected penalty as True or False, got {penalty!r:.60}")
     cues = customise(
         CueSet(
             cues=[
