@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -188,7 +187,9 @@ def markdown(results: dict[str, dict[str, dict[str, Any]]]) -> str:
         for behaviour, row in table.items():
             target = TARGETS.get((dataset, behaviour))
             target_text = (
-                "—" if target is None else f"{target[0]:.2f} / {_fmt(target[1]) if target[1] else '—'}"
+                "—"
+                if target is None
+                else f"{target[0]:.2f} / {_fmt(target[1]) if target[1] else '—'}"
             )
             rows.append(
                 f"| {dataset} | {behaviour} | {row['n']} | {row['positives']} | {_fmt(row['auc'])} "

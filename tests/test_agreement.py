@@ -1,0 +1,82 @@
+"""The agreement gate: scorers must not drift away from the human labels in ../shared/data.
+
+Runs ``benchmarks/validate.py`` on the labelled dev sets when they are present (skipped
+otherwise). Each figure must stay at or above its floor: the issue's target where the
+scorers reach it, else the figure last measured (so no change makes agreement worse
+unnoticed while the remaining targets are worked on). Raise a floor when a change
+improves a figure; never lower one to make a change pass.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+#: (data set, behaviour) -> (ROC-AUC floor, F1 floor or None). Issue targets where met.
+FLOORS: dict[tuple[str, str], tuple[float, float | None]] = {
+    ("cs_twitter", "active_listening"): (0.78, 0.72),  # target AUC 0.80 not yet met (0.790)
+    ("cs_twitter", "emotional_acknowledgement"): (0.90, 0.80),
+    ("cs_twitter", "apology"): (0.97, 0.95),
+    ("cs_twitter", "solution_offer"): (0.85, 0.75),
+    ("esconv", "active_listening"): (0.645, None),  # target 0.78 not yet met (0.655)
+    ("esconv", "emotional_acknowledgement"): (0.66, None),  # target 0.72 not yet met (0.669)
+    ("esconv", "solution_offer"): (0.67, None),  # target 0.75 not yet met (0.680)
+}
+
+
+def _validate_module() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("validate", ROOT / "benchmarks" / "validate.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["validate"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def results(shared_data: Path) -> dict[str, dict[str, dict[str, float]]]:
+    """Agreement figures on both labelled dev sets (computed once)."""
+    validate = _validate_module()
+    files = [shared_data / "cs_twitter_dev.jsonl", shared_data / "esconv_dev.jsonl"]
+    if not all(f.exists() for f in files):
+        pytest.skip("labelled dev sets are not present")
+    return validate.run(files, out=lambda line: None)
+
+
+@pytest.mark.data
+@pytest.mark.slow
+@pytest.mark.parametrize(("dataset", "behaviour"), sorted(FLOORS))
+def test_agreement_floor(
+    results: dict[str, dict[str, dict[str, float]]], dataset: str, behaviour: str
+) -> None:
+    """ROC-AUC and F1 at the 0.5 threshold stay at or above their floors."""
+    auc_floor, f1_floor = FLOORS[(dataset, behaviour)]
+    row = results[dataset][behaviour]
+    assert row["auc"] >= auc_floor, f"{dataset} {behaviour}: ROC-AUC {row['auc']:.3f} < {auc_floor}"
+    if f1_floor is not None:
+        assert row["f1"] >= f1_floor, f"{dataset} {behaviour}: F1 {row['f1']:.3f} < {f1_floor}"
+
+
+def test_roc_auc_matches_pairwise_definition() -> None:
+    """The rank-based ROC-AUC equals the fraction of correctly ordered (positive, negative) pairs."""
+    validate = _validate_module()
+    scores = [0.1, 0.4, 0.35, 0.8, 0.4, 0.0]
+    labels = [0, 0, 1, 1, 1, 0]
+    pairs = [
+        (p, n) for p, lp in zip(scores, labels) for n, ln in zip(scores, labels) if lp and not ln
+    ]
+    expected = sum(1.0 if p > n else 0.5 if p == n else 0.0 for p, n in pairs) / len(pairs)
+    assert expected == pytest.approx(validate.roc_auc(scores, labels))
+
+
+def test_baseline_is_keyword_match() -> None:
+    """The baseline gives 1 for a text with one of its words and 0 otherwise."""
+    validate = _validate_module()
+    assert validate.baseline_score("apology", "We APOLOGISE for that") == 1.0
+    assert validate.baseline_score("apology", "Here is your refund") == 0.0
