@@ -194,7 +194,8 @@ def markdown(results: dict[str, dict[str, dict[str, Any]]]) -> str:
             rows.append(
                 f"| {dataset} | {behaviour} | {row['n']} | {row['positives']} | {_fmt(row['auc'])} "
                 f"| {_fmt(row['precision'])} | {_fmt(row['recall'])} | {_fmt(row['f1'])} "
-                f"| {_fmt(row['baseline']['auc'])} | {_fmt(row['baseline']['f1'])} | {target_text} |"
+                f"| {_fmt(row['baseline']['auc'])} | {_fmt(row['baseline']['f1'])} "
+                f"| {target_text} |"
             )
     return "\n".join(rows) + "\n"
 

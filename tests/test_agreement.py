@@ -32,7 +32,8 @@ FLOORS: dict[tuple[str, str], tuple[float, float | None]] = {
 
 def _validate_module() -> ModuleType:
     spec = importlib.util.spec_from_file_location("validate", ROOT / "benchmarks" / "validate.py")
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules["validate"] = module
     spec.loader.exec_module(module)
@@ -64,13 +65,13 @@ def test_agreement_floor(
 
 
 def test_roc_auc_matches_pairwise_definition() -> None:
-    """The rank-based ROC-AUC equals the fraction of correctly ordered (positive, negative) pairs."""
+    """Rank-based ROC-AUC equals the share of correctly ordered (positive, negative) pairs."""
     validate = _validate_module()
     scores = [0.1, 0.4, 0.35, 0.8, 0.4, 0.0]
     labels = [0, 0, 1, 1, 1, 0]
-    pairs = [
-        (p, n) for p, lp in zip(scores, labels) for n, ln in zip(scores, labels) if lp and not ln
-    ]
+    positives = [s for s, label in zip(scores, labels, strict=True) if label]
+    negatives = [s for s, label in zip(scores, labels, strict=True) if not label]
+    pairs = [(p, n) for p in positives for n in negatives]
     expected = sum(1.0 if p > n else 0.5 if p == n else 0.0 for p, n in pairs) / len(pairs)
     assert expected == pytest.approx(validate.roc_auc(scores, labels))
 
