@@ -14,7 +14,9 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from . import scorers
+from ._batch import Failure, score_many
 from ._conversation import Conversation, Role, Turn, as_conversation
+from ._frame import score_frame
 from ._registry import available_scorers, get_scorer, register_scorer
 from ._results import DimensionScore, Evidence, Report, SentimentTrajectory
 from ._score import default_scorers, score
@@ -42,6 +44,7 @@ __all__ = [
     "DuplicateScorerError",
     "EmpathyKitError",
     "Evidence",
+    "Failure",
     "InputFileError",
     "InvalidConversationError",
     "MissingDependencyError",
@@ -63,6 +66,8 @@ __all__ = [
     "load_weights",
     "register_scorer",
     "score",
+    "score_frame",
+    "score_many",
     "scorers",
     "testing",
 ]

@@ -251,6 +251,22 @@ class Report:
         kwargs.setdefault("ensure_ascii", False)
         return json.dumps(self.to_dict(), allow_nan=False, **kwargs)
 
+    def to_html(self, *, title: str | None = None) -> str:
+        """A self-contained HTML page: gauges, the customer's tone, and the transcript
+        with every evidence span highlighted (its rule and explanation on hover).
+
+        All text is escaped; the page has no script and loads nothing.
+
+        Example:
+            >>> import empathykit
+            >>> page = empathykit.score("Customer: <b>Hi</b>\\nAgent: Sorry!").to_html()
+            >>> "&lt;b&gt;Hi&lt;/b&gt;" in page, "<b>Hi</b>" in page
+            (True, False)
+        """
+        from ._html import report_html
+
+        return report_html(self, title=title)
+
     def __str__(self) -> str:
         label = f"Report {self.conversation.id!r}" if self.conversation.id else "Report"
         parts = [f"{label}: overall {_fmt(self.overall)}"]

@@ -1,30 +1,813 @@
-"""The ``empathykit`` command (a first version: scores transcript files)."""
+"""The ``empathykit`` command: score files and folders, explain a conversation, list scorers.
+
+``empathykit PATH...`` is short for ``empathykit score PATH...``. Exit codes: 0 when
+everything was scored, 1 when some input was invalid or could not be scored (the rest
+is still scored with ``--skip-invalid``), 2 for a usage error.
+"""
 
 from __future__ import annotations
 
 import argparse
+import math
+import os
 import sys
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
 
-from ._score import score
-from .exceptions import EmpathyKitError
+from ._version import __version__
+from .exceptions import ConfigurationError, EmpathyKitError, InputFileError
+
+if TYPE_CHECKING:
+    from ._batch import Failure
+    from ._conversation import Conversation
+    from ._results import Report
+    from .typing import Scorer
+
+__all__ = ["main"]
+
+COMMANDS = ("score", "explain", "scorers")
+FORMATS = ("table", "json", "jsonl", "csv", "html")
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+
+_SHORT_NAMES = {
+    "active_listening": "listening",
+    "emotional_acknowledgement": "acknowledge",
+    "apology": "apology",
+    "solution_offer": "solution",
+}
+
+_MAIN_EPILOG = """\
+examples:
+  empathykit examples/conversations/delivery_handled_well.txt
+  empathykit score chats/ --format csv --output scores.csv --jobs 2
+  empathykit explain examples/conversations/long_escalation.txt
+  empathykit scorers
+
+Run 'empathykit COMMAND --help' for each command's options.
+"""
+
+_SCORE_EPILOG = """\
+examples:
+  empathykit score chat.txt                       table, with the evidence for one file
+  empathykit score chats/ -f jsonl -o out.jsonl   every .txt/.json/.jsonl/.csv under chats/
+  empathykit score big.jsonl -f csv -o s.csv -j 2 --skip-invalid
+  empathykit score turns.csv --id-column chat_id --text-column message
+  empathykit score chats/ --weights apology=2,solution_offer=0.5
+  empathykit score chats/ --scorers apology,solution_offer
+  empathykit score chats/ --scorers default,rules.toml   add the scorers of a TOML file
+  empathykit score chats/ -f html -o report/      report/index.html plus one page each
+  cat chats.jsonl | empathykit score - -f jsonl
+
+CSV output: text cells that begin with = + - @ (or a tab, carriage return or ')
+get a leading ' so spreadsheets do not run them as formulas; remove one leading '
+to restore the text. N/A is an empty cell in CSV and null in JSON.
+
+exit codes: 0 all scored, 1 some input invalid or unscorable, 2 usage error.
+"""
+
+_EXPLAIN_EPILOG = """\
+examples:
+  empathykit explain examples/conversations/delivery_handled_badly.txt
+  empathykit explain chats.jsonl --id twcs:1234 --color never | less
+
+Each agent turn shows its scores and its evidence: [marked text](n) with the
+numbered rules below the turn. Each customer turn shows its tone (VADER compound
+in [-1, 1]) and which behaviours it calls for.
+"""
+
+_SCORERS_EPILOG = """\
+examples:
+  empathykit scorers
+  empathykit score chats/ --scorers apology,solution_offer
+"""
+
+
+class _UsageError(Exception):
+    """A bad command-line value: exit code 2."""
+
+
+# -- argument parsing -------------------------------------------------------------------
+
+
+def _scoring_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("scoring")
+    group.add_argument(
+        "--weights",
+        metavar="NAME=W,...",
+        help="weight of behaviours in the overall score, e.g. apology=2,solution_offer=0.5",
+    )
+    group.add_argument(
+        "--scorers",
+        metavar="NAMES",
+        help="comma-separated registered scorer names, 'default' for the four built-ins, "
+        "and/or TOML rules files (see 'empathykit scorers'); replaces the defaults",
+    )
+    group.add_argument(
+        "--roles",
+        metavar="NAME=ROLE,...",
+        help="extra speaker names, e.g. Dana=agent,System=none (none drops those turns)",
+    )
+    reading = parser.add_argument_group("reading")
+    reading.add_argument(
+        "--input-format",
+        choices=("txt", "json", "jsonl", "csv"),
+        help="read every file as this format (default: by the file name's ending)",
+    )
+    reading.add_argument("--id-column", default="conversation_id", help="CSV input: id column")
+    reading.add_argument("--role-column", default="role", help="CSV input: role column")
+    reading.add_argument("--text-column", default="text", help="CSV input: text column")
+    reading.add_argument(
+        "--timestamp-column", default="timestamp", help="CSV input: optional timestamp column"
+    )
+
+
+def _parser() -> argparse.ArgumentParser:
+    formatter = argparse.RawDescriptionHelpFormatter
+    parser = argparse.ArgumentParser(
+        prog="empathykit",
+        description="Evidence-backed empathy scores for customer-service conversations.",
+        epilog=_MAIN_EPILOG,
+        formatter_class=formatter,
+    )
+    parser.add_argument("--version", action="version", version=f"empathykit {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    score = commands.add_parser(
+        "score",
+        help="score files and folders of conversations",
+        description="Score every conversation in the given files and folders.",
+        epilog=_SCORE_EPILOG,
+        formatter_class=formatter,
+    )
+    score.add_argument(
+        "paths",
+        nargs="+",
+        metavar="PATH",
+        help="files (.txt, .json, .jsonl, .csv) or folders; - reads JSON Lines from stdin",
+    )
+    score.add_argument(
+        "-f", "--format", choices=FORMATS, default="table", help="output format (default: table)"
+    )
+    score.add_argument(
+        "-o",
+        "--output",
+        metavar="PATH",
+        help="write here instead of standard output (a folder for --format html batches)",
+    )
+    score.add_argument(
+        "-j",
+        "--jobs",
+        type=int,
+        default=1,
+        metavar="N",
+        help="worker processes (default 1; 0 for one per CPU)",
+    )
+    score.add_argument(
+        "--skip-invalid",
+        action="store_true",
+        help="report invalid records on stderr and go on (exit code 1 at the end)",
+    )
+    score.add_argument(
+        "-q", "--quiet", action="store_true", help="no progress bar and no summary on stderr"
+    )
+    score.add_argument(
+        "--evidence",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="table format: list the evidence of each conversation (default: for one only)",
+    )
+    _scoring_options(score)
+    score.set_defaults(handler=_cmd_score)
+
+    explain = commands.add_parser(
+        "explain",
+        help="show a transcript with its evidence marked, for reading in a terminal",
+        description="Show each conversation of FILE with every agent turn's evidence marked "
+        "and the customer's tone per turn.",
+        epilog=_EXPLAIN_EPILOG,
+        formatter_class=formatter,
+    )
+    explain.add_argument("file", metavar="FILE", help="a transcript, JSON, JSON Lines or CSV file")
+    explain.add_argument("--id", help="only the conversation with this id")
+    explain.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="colour the marks (default: when standard output is a terminal and NO_COLOR "
+        "is not set)",
+    )
+    _scoring_options(explain)
+    explain.set_defaults(handler=_cmd_explain)
+
+    scorers = commands.add_parser(
+        "scorers",
+        help="list the available scorers",
+        description="List every registered scorer, plug-ins included, with one line each.",
+        epilog=_SCORERS_EPILOG,
+        formatter_class=formatter,
+    )
+    scorers.set_defaults(handler=_cmd_scorers)
+    return parser
+
+
+def _pairs(text: str | None, option: str) -> dict[str, str]:
+    if not text:
+        return {}
+    pairs: dict[str, str] = {}
+    for part in text.split(","):
+        name, sep, value = part.partition("=")
+        if not sep or not name.strip() or not value.strip():
+            raise _UsageError(
+                f"{option}: expected NAME=VALUE pairs separated by commas, got {part!r}"
+            )
+        pairs[name.strip()] = value.strip()
+    return pairs
+
+
+def _weights(text: str | None) -> dict[str, float]:
+    weights: dict[str, float] = {}
+    for name, value in _pairs(text, "--weights").items():
+        try:
+            weight = float(value)
+        except ValueError:
+            raise _UsageError(
+                f"--weights: expected a number for {name!r}, got {value!r}"
+            ) from None
+        if not math.isfinite(weight) or weight < 0:
+            raise _UsageError(f"--weights: expected a finite weight ≥ 0 for {name!r}, got {value}")
+        weights[name] = weight
+    return weights
+
+
+def _roles(text: str | None) -> dict[str, str | None] | None:
+    pairs = _pairs(text, "--roles")
+    if not pairs:
+        return None
+    return {k: (None if v.lower() in {"none", "drop"} else v) for k, v in pairs.items()}
+
+
+def _scorers(text: str | None) -> tuple[list[Scorer] | None, dict[str, float]]:
+    """The scorers of ``--scorers``, and the weights of any TOML files among them."""
+    if not text:
+        return None, {}
+    from . import _registry, _score, _toml
+
+    chosen: list[Scorer] = []
+    weights: dict[str, float] = {}
+    for item in (part.strip() for part in text.split(",")):
+        if not item:
+            continue
+        if item in {"default", "defaults"}:
+            chosen.extend(_score.default_scorers())
+        elif item.lower().endswith(".toml") or os.sep in item or Path(item).is_file():
+            path = Path(item)
+            if not path.is_file():
+                raise _UsageError(f"--scorers: no such rules file {item!r}")
+            chosen.extend(_toml.load_scorers(path))
+            weights.update(_toml.load_weights(path))
+        else:
+            chosen.append(_registry.get_scorer(item))
+    if not chosen:
+        raise _UsageError(f"--scorers: expected scorer names or TOML files, got {text!r}")
+    return chosen, weights
+
+
+# -- output helpers ---------------------------------------------------------------------
+
+
+def _fmt(value: float | None) -> str:
+    return "N/A" if value is None else f"{value:.2f}"
+
+
+def _short(name: str) -> str:
+    return _SHORT_NAMES.get(name, name if len(name) <= 14 else name[:13] + "…")
+
+
+def _left_cut(text: str, width: int) -> str:
+    return text if len(text) <= width else "…" + text[-(width - 1) :]
+
+
+class _Summary:
+    """Counts for the closing line: means, and how many conversations had each opportunity."""
+
+    def __init__(self) -> None:
+        self.scored = 0
+        self.invalid = 0
+        self.overall: list[float] = []
+        self.names: list[str] = []
+        self.sums: dict[str, float] = {}
+        self.applicable: dict[str, int] = {}
+        self.with_opportunity: dict[str, int] = {}
+
+    def add(self, report: Report) -> None:
+        self.scored += 1
+        if report.overall is not None:
+            self.overall.append(report.overall)
+        for dim in report.scores:
+            if dim.name not in self.sums:
+                self.names.append(dim.name)
+                self.sums[dim.name] = 0.0
+                self.applicable[dim.name] = self.with_opportunity[dim.name] = 0
+            if dim.value is not None:
+                self.sums[dim.name] += dim.value
+                self.applicable[dim.name] += 1
+            if dim.opportunities:
+                self.with_opportunity[dim.name] += 1
+
+    def line(self) -> str:
+        invalid = f", {self.invalid:,} invalid" if self.invalid else ""
+        head = f"{self.scored:,} conversation{'s' if self.scored != 1 else ''} scored{invalid}"
+        if not self.scored:
+            return head
+        mean = (
+            f"mean overall {sum(self.overall) / len(self.overall):.2f}"
+            if self.overall
+            else "mean overall N/A"
+        )
+        parts = [f"{head}: {mean}"]
+        for name in self.names:
+            count = self.applicable[name]
+            value = f"{self.sums[name] / count:.2f}" if count else "N/A"
+            parts.append(
+                f"{name} {value} (opportunity in {self.with_opportunity[name]:,})"
+            )
+        return " | ".join(parts)
+
+
+class _Progress:
+    """A progress bar on stderr: tqdm when installed, else a one-line counter."""
+
+    def __init__(self, stream: IO[str], total: int | None, enabled: bool) -> None:
+        self._stream = stream
+        self._total = total
+        self._enabled = enabled
+        self._count = 0
+        self._started = time.monotonic()
+        self._shown = 0.0
+        self._bar: Any = None
+        if enabled:
+            try:
+                from tqdm import tqdm
+            except ImportError:
+                tqdm = None
+            if tqdm is not None:
+                self._bar = tqdm(
+                    total=total, unit=" conv", file=stream, dynamic_ncols=True, mininterval=0.5
+                )
+
+    def update(self) -> None:
+        self._count += 1
+        if not self._enabled:
+            return
+        if self._bar is not None:
+            self._bar.update(1)
+            return
+        now = time.monotonic()
+        if now - self._shown >= 0.25:
+            self._shown = now
+            self._draw(now)
+
+    def _draw(self, now: float) -> None:
+        rate = self._count / max(now - self._started, 1e-9)
+        of = f" of {self._total:,}" if self._total else ""
+        self._stream.write(f"\rscored {self._count:,}{of} conversations ({rate:,.0f}/s)")
+        self._stream.flush()
+
+    def close(self) -> None:
+        if not self._enabled:
+            return
+        if self._bar is not None:
+            self._bar.close()
+            return
+        self._draw(time.monotonic())
+        self._stream.write("\n")
+        self._stream.flush()
+
+
+def _count_records(files: Sequence[str]) -> int | None:
+    """How many JSON Lines records the inputs hold, when every input is a .jsonl file."""
+    total = 0
+    for name in files:
+        path = Path(name)
+        if path.suffix.lower() not in {".jsonl", ".ndjson"} or not path.is_file():
+            return None
+        with path.open("rb") as handle:
+            last = b"\n"
+            while chunk := handle.read(1 << 20):
+                total += chunk.count(b"\n")
+                last = chunk[-1:]
+            total += last != b"\n"
+    return total
+
+
+def _is_tty(stream: IO[str]) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+# -- reading with error reporting -------------------------------------------------------
+
+
+class _Input:
+    """Reads conversations, reporting invalid records and remembering the first error."""
+
+    def __init__(self, args: argparse.Namespace, stderr: IO[str]) -> None:
+        from .io import CsvColumns
+
+        self.stderr = stderr
+        self.invalid = 0
+        self.stopped: InputFileError | None = None
+        self.skip = bool(getattr(args, "skip_invalid", False))
+        self.paths: list[str] = list(getattr(args, "paths", None) or [args.file])
+        self.format = args.input_format
+        self.roles = _roles(args.roles)
+        try:
+            self.columns = CsvColumns(
+                id=args.id_column,
+                role=args.role_column,
+                text=args.text_column,
+                timestamp=args.timestamp_column or None,
+            )
+        except ConfigurationError as error:
+            raise _UsageError(str(error)) from None
+
+    def report(self, error: InputFileError) -> None:
+        self.invalid += 1
+        self.stderr.write(f"empathykit: {error}\n")
+
+    def __iter__(self) -> Iterator[Conversation]:
+        from .io import read
+
+        conversations = read(
+            self.paths,
+            format=self.format,
+            skip_invalid=self.skip,
+            on_error=self.report,
+            roles=self.roles,
+            columns=self.columns,
+        )
+        try:
+            yield from conversations
+        except InputFileError as error:
+            # Stop reading, but let what was already read be scored and written.
+            self.invalid += 1
+            self.stopped = error
+
+
+# -- score ------------------------------------------------------------------------------
+
+
+def _write_table(
+    reports: Iterable[Report], out: IO[str], evidence: bool | None, summary: _Summary
+) -> None:
+    header_written = False
+    first: Report | None = None
+    count = 0
+    for report in reports:
+        count += 1
+        if not header_written:
+            names = [_short(d.name) for d in report.scores]
+            widths = [max(len(n), 6) for n in names]
+            id_width = min(max(len(report.conversation.id or ""), 12), 60)
+            out.write(
+                f"{'conversation':<{id_width}} {'overall':>7} "
+                + " ".join(f"{n:>{w}}" for n, w in zip(names, widths, strict=True))
+                + "\n"
+            )
+            header_written = True
+        out.write(
+            f"{_left_cut(report.conversation.id or '-', id_width):<{id_width}} "
+            f"{_fmt(report.overall):>7} "
+            + " ".join(
+                f"{_fmt(d.value):>{w}}" for d, w in zip(report.scores, widths, strict=True)
+            )
+            + "\n"
+        )
+        if evidence:
+            _write_evidence(report, out)
+        elif count == 1:
+            first = report
+        out.flush()
+    if evidence is None and count == 1 and first is not None:
+        out.write("\n")
+        _write_evidence(first, out)
+    if header_written:
+        out.write("\n")
+    out.write(summary.line() + "\n")
+
+
+def _write_evidence(report: Report, out: IO[str]) -> None:
+    label = f"{report.conversation.id}: " if report.conversation.id else ""
+    if not report.evidence:
+        out.write(f"  {label}no evidence found\n")
+    for ev in report.evidence:
+        out.write(f"  turn {ev.turn}: {ev.rule} {ev.text!r} — {ev.explanation}\n")
+
+
+def _write_json(reports: Iterable[Report], out: IO[str]) -> None:
+    out.write("[")
+    for number, report in enumerate(reports):
+        out.write(",\n" if number else "\n")
+        try:
+            out.write(report.to_json())
+        except UnicodeEncodeError:
+            out.write(report.to_json(ensure_ascii=True))
+    out.write("\n]\n")
+
+
+def _open_output(path: str | None, stdout: IO[str]) -> tuple[IO[str], bool]:
+    if path is None or path == "-":
+        return stdout, False
+    try:
+        return open(path, "w", encoding="utf-8", newline=""), True
+    except OSError as error:
+        raise _UsageError(f"--output: cannot write {path!r}: {error.strerror or error}") from None
+
+
+def _html_output(args: argparse.Namespace, reports: Iterator[Report], stdout: IO[str]) -> None:
+    from . import io
+
+    target = args.output
+    single_file = target is not None and target.lower().endswith((".html", ".htm"))
+    if target is not None and (Path(target).is_dir() or not single_file):
+        io.write_html(reports, target)
+        return
+    first = next(reports, None)
+    second = next(reports, None)
+    if second is not None:
+        raise _UsageError(
+            "--format html: there are several conversations; write them to a folder with "
+            "--output DIR (an index.html and one page each)"
+        )
+    if first is None:
+        return
+    out, close = _open_output(target, stdout)
+    try:
+        out.write(first.to_html())
+    finally:
+        if close:
+            out.close()
+
+
+def _cmd_score(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
+    from ._batch import score_many
+
+    weights_cli = _weights(args.weights)
+    chosen, weights_toml = _scorers(args.scorers)
+    weights = {**weights_toml, **weights_cli} or None
+    for path in args.paths:
+        if path != "-" and not Path(path).exists():
+            raise _UsageError(f"no such file or folder: {path}")
+    jobs = -1 if args.jobs == 0 else args.jobs
+    if jobs < -1:
+        raise _UsageError(f"--jobs: expected a number of processes ≥ 0, got {args.jobs}")
+    source = _Input(args, stderr)
+    summary = _Summary()
+    failures: list[Failure] = []
+
+    def on_failure(failure: Failure) -> None:
+        failures.append(failure)
+        summary.invalid += 1
+        stderr.write(f"empathykit: {failure}\n")
+
+    show_progress = not args.quiet and _is_tty(stderr)
+    progress = _Progress(
+        stderr, _count_records(source.paths) if show_progress else None, show_progress
+    )
+    results = score_many(
+        source, n_jobs=jobs, weights=weights, scorers=chosen, roles=source.roles,
+        on_error=on_failure,
+    )
+
+    def counted() -> Iterator[Report]:
+        for report in results:
+            summary.add(report)
+            progress.update()
+            yield report
+
+    reports = counted()
+    try:
+        if args.format == "html":
+            _html_output(args, reports, stdout)
+        else:
+            out, close = _open_output(args.output, stdout)
+            try:
+                _write(args, reports, out, summary)
+            finally:
+                if close:
+                    out.close()
+    finally:
+        progress.close()
+    summary.invalid = source.invalid + len(failures)
+    if source.stopped is not None:
+        stderr.write(
+            f"empathykit: {source.stopped}\nempathykit: stopped at this record; "
+            "use --skip-invalid to score the rest\n"
+        )
+    if args.format != "table" and not args.quiet:
+        stderr.write(summary.line() + "\n")
+    return EXIT_INVALID if summary.invalid else EXIT_OK
+
+
+def _write(
+    args: argparse.Namespace, reports: Iterator[Report], out: IO[str], summary: _Summary
+) -> None:
+    from . import io
+
+    if args.format == "table":
+        _write_table(reports, out, args.evidence, summary)
+    elif args.format == "jsonl":
+        io.write_jsonl(reports, out)
+    elif args.format == "json":
+        _write_json(reports, out)
+    else:
+        io.write_csv(reports, out)
+
+
+# -- explain ----------------------------------------------------------------------------
+
+_COLOURS = {
+    "active_listening": "\x1b[44;97m",
+    "emotional_acknowledgement": "\x1b[45;97m",
+    "apology": "\x1b[43;30m",
+    "solution_offer": "\x1b[42;30m",
+}
+_OTHER_COLOUR = "\x1b[46;30m"
+_RESET = "\x1b[0m"
+
+
+def _tone_words(report: Report, index: int) -> str:
+    value = report.sentiment.turns[index]
+    if value is None:
+        return ""
+    mood = "positive" if value >= 0.05 else "negative" if value <= -0.05 else "neutral"
+    words = f"tone {value:+.2f} {mood}"
+    tone = report.conversation.analysis.turns[index].tone
+    if tone is not None and tone.raised:
+        words += ", raised voice"
+    return words
+
+
+def _marked(text: str, spans: list[tuple[int, int, list[int], str]], colour: bool) -> str:
+    parts: list[str] = []
+    position = 0
+    for start, end, numbers, behaviour in spans:
+        parts.append(text[position:start])
+        body = text[start:end]
+        if colour:
+            body = _COLOURS.get(behaviour, _OTHER_COLOUR) + body + _RESET
+        parts.append(f"[{body}]({','.join(map(str, numbers))})")
+        position = end
+    parts.append(text[position:])
+    return "".join(parts)
+
+
+def _explain(report: Report, out: IO[str], colour: bool) -> None:
+    conv = report.conversation
+    out.write(f"{conv.id or 'conversation'} — overall {_fmt(report.overall)}\n")
+    out.write("  " + " · ".join(f"{d.name} {_fmt(d.value)}" for d in report.scores) + "\n")
+    if report.sentiment.start is not None and report.sentiment.end is not None:
+        shift = report.sentiment.shift
+        out.write(
+            f"  customer tone {report.sentiment.start:+.2f} → {report.sentiment.end:+.2f}"
+            + (f" (shift {shift:+.2f})" if shift is not None else "")
+            + "\n"
+        )
+    by_turn: dict[int, list[Any]] = {}
+    for dim in report.scores:
+        for ev in dim.evidence:
+            by_turn.setdefault(ev.turn, []).append((ev, dim.name))
+    for index, turn in enumerate(conv.turns):
+        head = [f"#{index} {turn.role.value.capitalize()}"]
+        if turn.speaker and turn.speaker.casefold() != turn.role.value:
+            head[0] += f" ({turn.speaker})"
+        tone = _tone_words(report, index)
+        if tone:
+            head.append(tone)
+        calls = [d.name for d in report.scores if index in d.opportunity_turns]
+        if calls:
+            head.append("calls for " + ", ".join(calls))
+        head += [
+            f"{d.name} {d.turn_scores[index]:.2f}"
+            for d in report.scores
+            if d.turn_scores[index] is not None and turn.role.value == "agent"
+        ]
+        out.write("\n" + " · ".join(head) + "\n")
+        items = sorted(by_turn.get(index, []), key=lambda p: (p[0].start, p[0].end, p[0].rule))
+        spans: list[tuple[int, int, list[int], str]] = []
+        for number, (ev, name) in enumerate(items, start=1):
+            if spans and ev.start < spans[-1][1]:
+                start, end, numbers, behaviour = spans[-1]
+                spans[-1] = (start, max(end, ev.end), [*numbers, number], behaviour)
+            else:
+                spans.append((ev.start, ev.end, [number], name))
+        text = _marked(turn.text, spans, colour)
+        out.write("".join(f"    {line}\n" for line in text.splitlines() or [""]))
+        for number, (ev, _name) in enumerate(items, start=1):
+            out.write(f"      ({number}) {ev.rule} {ev.weight:+.2f}: {ev.explanation}\n")
+    out.write("\n")
+
+
+def _cmd_explain(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
+    from ._batch import score_many
+
+    weights_cli = _weights(args.weights)
+    chosen, weights_toml = _scorers(args.scorers)
+    weights = {**weights_toml, **weights_cli} or None
+    if args.file != "-" and not Path(args.file).is_file():
+        raise _UsageError(f"explain: no such file: {args.file}")
+    args.skip_invalid = True
+    source = _Input(args, stderr)
+    colour = args.color == "always" or (
+        args.color == "auto" and _is_tty(stdout) and not os.environ.get("NO_COLOR")
+    )
+    conversations: Iterable[Conversation] = source
+    if args.id is not None:
+        conversations = (c for c in source if c.id == args.id)
+    failed = 0
+    found = 0
+
+    def on_failure(failure: Failure) -> None:
+        nonlocal failed
+        failed += 1
+        stderr.write(f"empathykit: {failure}\n")
+
+    for report in score_many(
+        conversations, weights=weights, scorers=chosen, roles=source.roles, on_error=on_failure
+    ):
+        found += 1
+        _explain(report, stdout, colour)
+    if args.id is not None and not found and not failed:
+        stderr.write(f"empathykit: no conversation with id {args.id!r} in {args.file}\n")
+        return EXIT_INVALID
+    return EXIT_INVALID if failed or source.invalid else EXIT_OK
+
+
+# -- scorers ----------------------------------------------------------------------------
+
+
+def _cmd_scorers(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
+    from ._registry import available_scorers
+    from ._score import DEFAULT_SCORERS
+
+    scorers = available_scorers()
+    width = max(map(len, scorers), default=0)
+    for name, description in scorers.items():
+        mark = " (default)" if name in DEFAULT_SCORERS else ""
+        stdout.write(f"{name:<{width}}  {description or '(no description)'}{mark}\n")
+    return EXIT_OK
+
+
+# -- entry point ------------------------------------------------------------------------
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit code."""
-    parser = argparse.ArgumentParser(prog="empathykit", description=__doc__)
-    parser.add_argument("paths", nargs="+", type=Path, help="transcript files (Agent: / Customer: lines)")
-    args = parser.parse_args(argv)
-    status = 0
-    for path in args.paths:
-        try:
-            report = score(path.read_text(encoding="utf-8"), id=str(path))
-        except (OSError, EmpathyKitError) as error:
-            print(f"empathykit: {path}: {error}", file=sys.stderr)
-            status = 1
-            continue
-        print(report)
-        for ev in report.evidence:
-            print(f"  turn {ev.turn}: {ev.rule} {ev.text!r} — {ev.explanation}")
-    return status
+    """Run the ``empathykit`` command with ``argv`` (default: ``sys.argv[1:]``).
+
+    Returns:
+        The exit code: 0 success, 1 some inputs invalid, 2 usage error.
+
+    Example:
+        >>> main(["scorers"])  # doctest: +ELLIPSIS
+        active_listening  ...
+        0
+    """
+    args = list(sys.argv[1:] if argv is None else argv)
+    stdout, stderr = sys.stdout, sys.stderr
+    if args and args[0] not in COMMANDS and args[0] not in {"-h", "--help", "--version"}:
+        args.insert(0, "score")  # `empathykit chat.txt` is `empathykit score chat.txt`
+    parser = _parser()
+    try:
+        namespace = parser.parse_args(args)
+    except SystemExit as exit_:
+        return exit_.code if isinstance(exit_.code, int) else EXIT_USAGE
+    if namespace.command is None:
+        parser.print_help(stderr)
+        return EXIT_USAGE
+    handler: Callable[[argparse.Namespace, IO[str], IO[str]], int] = namespace.handler
+    try:
+        return handler(namespace, stdout, stderr)
+    except _UsageError as error:
+        stderr.write(f"empathykit {namespace.command}: error: {error}\n")
+        return EXIT_USAGE
+    except ConfigurationError as error:
+        stderr.write(f"empathykit {namespace.command}: error: {error}\n")
+        return EXIT_USAGE
+    except (LookupError, ImportError) as error:  # unknown scorer, plug-in failed to load
+        stderr.write(f"empathykit {namespace.command}: error: {error}\n")
+        return EXIT_USAGE
+    except EmpathyKitError as error:
+        stderr.write(f"empathykit: {error}\n")
+        return EXIT_INVALID
+    except BrokenPipeError:
+        # The reader went away (`empathykit score … | head`): stop quietly.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_INVALID
+    except KeyboardInterrupt:
+        stderr.write("empathykit: interrupted\n")
+        return 130

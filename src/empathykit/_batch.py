@@ -1,0 +1,365 @@
+"""score_many(): score a stream of conversations, in order, in this process or in workers."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import pickle
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, TypeAlias, overload
+
+import attrs
+
+from ._conversation import Conversation, ConversationLike, RoleMap, as_conversation
+from ._results import DimensionScore, Report
+from ._score import resolve_scorers, resolve_weights, score
+from .exceptions import ConfigurationError, ScorerError
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+    from .typing import Scorer, ScorerLike
+
+__all__ = ["Failure", "score_many"]
+
+#: Conversations sent to a worker at a time.
+DEFAULT_CHUNK_SIZE = 16
+
+
+@attrs.frozen(kw_only=True)
+class Failure:
+    """A conversation that :func:`score_many` could not score, in place of its report.
+
+    Attributes:
+        index: Position of the conversation in the input (0-based).
+        id: The conversation's id, when it had one.
+        error: What went wrong: usually an :class:`~empathykit.EmpathyKitError` such as
+            :class:`~empathykit.InvalidConversationError` or
+            :class:`~empathykit.ScorerError` (also used when the worker process scoring
+            the conversation died).
+
+    Example:
+        >>> from empathykit import InvalidConversationError
+        >>> print(Failure(index=3, id="c-9", error=InvalidConversationError("no turns")))
+        conversation 'c-9' (#3): InvalidConversationError: no turns
+    """
+
+    index: int
+    id: str | None
+    error: Exception
+
+    @property
+    def message(self) -> str:
+        """The error's message."""
+        return str(self.error)
+
+    def __str__(self) -> str:
+        label = f"conversation {self.id!r} (#{self.index})" if self.id else f"#{self.index}"
+        return f"{label}: {type(self.error).__name__}: {self.error}"
+
+
+ConversationInput: TypeAlias = "ConversationLike | Mapping[str, Any]"
+_Options: TypeAlias = "tuple[tuple[Scorer, ...], Mapping[str, float] | None]"
+_Item: TypeAlias = "tuple[int, Conversation | Failure]"
+
+
+def _item_id(item: object) -> str | None:
+    if isinstance(item, Conversation):
+        return item.id
+    if isinstance(item, Mapping):
+        value = item.get("id")
+        return None if value is None else str(value)
+    return None
+
+
+def _prepare(index: int, item: object, roles: RoleMap | None) -> Conversation | Failure:
+    """The conversation to score, or the reason it cannot be; records may be mappings."""
+    try:
+        if isinstance(item, Mapping) and any(k in item for k in ("turns", "messages")):
+            turns = item.get("turns", item.get("messages"))
+            return as_conversation(turns, roles=roles, id=_item_id(item))
+        return as_conversation(item, roles=roles)  # type: ignore[arg-type]
+    except Exception as error:
+        return Failure(index=index, id=_item_id(item), error=error)
+
+
+def _score_one(index: int, conversation: Conversation, options: _Options) -> Report | Failure:
+    scorers, weights = options
+    try:
+        return score(conversation, scorers=scorers, weights=weights)
+    except Exception as error:
+        return Failure(index=index, id=conversation.id, error=error)
+
+
+def _check_weights(weights: Mapping[str, float] | None, scorers: tuple[Scorer, ...]) -> None:
+    """Reject unknown behaviours and bad weights once, before any conversation is scored."""
+    if weights is None:
+        return
+    if not isinstance(weights, Mapping):
+        raise ConfigurationError(
+            f"weights: expected a mapping of behaviour names to numbers, got "
+            f"{type(weights).__name__}"
+        )
+    stand_ins = [DimensionScore(name=s.name, value=None, turn_scores=()) for s in scorers]
+    resolve_weights(weights, stand_ins)
+
+
+# -- worker processes -------------------------------------------------------------------
+
+_worker_options: _Options | None = None
+
+
+def _init_worker(options: _Options) -> None:
+    global _worker_options
+    _worker_options = options
+    from ._analysis import analyse_turn
+    from ._conversation import Role
+
+    analyse_turn(0, Role.CUSTOMER, "warm up the tokenizer and the sentiment lexicon")
+
+
+def _picklable(error: Exception) -> Exception:
+    try:
+        pickle.loads(pickle.dumps(error))
+    except Exception:
+        return ScorerError(f"{type(error).__name__}: {error}")
+    return error
+
+
+def _score_chunk(chunk: list[tuple[int, Conversation]]) -> list[Report | Failure]:
+    assert _worker_options is not None, "the worker was not initialised"
+    results: list[Report | Failure] = []
+    for index, conversation in chunk:
+        result = _score_one(index, conversation, _worker_options)
+        if isinstance(result, Failure):
+            result = attrs.evolve(result, error=_picklable(result.error))
+        results.append(result)
+    return results
+
+
+def _died(index: int, conversation: Conversation) -> Failure:
+    return Failure(
+        index=index,
+        id=conversation.id,
+        error=ScorerError(
+            "the worker process scoring this conversation died (it crashed, was killed, or "
+            "ran out of memory); the other conversations were scored"
+        ),
+    )
+
+
+class _Pool:
+    """A process pool that can be replaced when one of its workers dies.
+
+    ``concurrent.futures`` and ``multiprocessing`` are imported here, on first use,
+    to keep ``import empathykit`` cheap.
+    """
+
+    def __init__(self, n_jobs: int, options: _Options) -> None:
+        self._n_jobs = n_jobs
+        self._options = options
+        self._executor: ProcessPoolExecutor | None = None
+
+    def submit(self, chunk: list[tuple[int, Conversation]]) -> Future[list[Report | Failure]]:
+        if self._executor is None:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            self._executor = ProcessPoolExecutor(
+                max_workers=self._n_jobs,
+                mp_context=multiprocessing.get_context(),
+                initializer=_init_worker,
+                initargs=(self._options,),
+            )
+        return self._executor.submit(_score_chunk, chunk)
+
+    def reset(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = None
+
+    def close(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=False, cancel_futures=True)
+            self._executor = None
+
+
+def _merge(chunk: list[_Item], scored: Iterator[Report | Failure]) -> Iterator[Report | Failure]:
+    for _, item in chunk:
+        yield item if isinstance(item, Failure) else next(scored)
+
+
+def _to_send(chunk: list[_Item]) -> list[tuple[int, Conversation]]:
+    return [(i, item) for i, item in chunk if isinstance(item, Conversation)]
+
+
+def _isolate(pool: _Pool, chunk: list[_Item]) -> Iterator[Report | Failure]:
+    """Score a chunk one conversation at a time, to tell which one kills its worker."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    for index, item in chunk:
+        if isinstance(item, Failure):
+            yield item
+            continue
+        try:
+            yield pool.submit([(index, item)]).result()[0]
+        except BrokenProcessPool:
+            pool.reset()
+            yield _died(index, item)
+
+
+def _parallel(
+    items: Iterator[_Item], n_jobs: int, chunk_size: int, options: _Options
+) -> Iterator[Report | Failure]:
+    from concurrent.futures.process import BrokenProcessPool
+
+    pool = _Pool(n_jobs, options)
+    chunks = iter(lambda: list(itertools.islice(items, chunk_size)), [])
+    pending: deque[tuple[list[_Item], Future[list[Report | Failure]]]] = deque()
+    max_pending = 2 * n_jobs
+
+    def fill() -> None:
+        while len(pending) < max_pending:
+            chunk = next(chunks, None)
+            if chunk is None:
+                return
+            pending.append((chunk, pool.submit(_to_send(chunk))))
+
+    try:
+        fill()
+        while pending:
+            chunk, future = pending[0]
+            try:
+                scored = future.result()
+            except BrokenProcessPool:
+                # A worker died; the pool cannot tell which task killed it, so every
+                # chunk in flight is scored again one conversation at a time.
+                suspects = [c for c, _ in pending]
+                pending.clear()
+                pool.reset()
+                for suspect in suspects:
+                    yield from _isolate(pool, suspect)
+                fill()
+                continue
+            pending.popleft()
+            fill()
+            yield from _merge(chunk, iter(scored))
+    finally:
+        pool.close()
+
+
+def _serial(items: Iterator[_Item], options: _Options) -> Iterator[Report | Failure]:
+    for index, item in items:
+        yield item if isinstance(item, Failure) else _score_one(index, item, options)
+
+
+def _jobs(n_jobs: int) -> int:
+    if isinstance(n_jobs, bool) or not isinstance(n_jobs, int) or n_jobs == 0 or n_jobs < -1:
+        raise ConfigurationError(
+            f"n_jobs: expected a positive number of processes, or -1 for one per CPU, "
+            f"got {n_jobs!r}"
+        )
+    return (os.cpu_count() or 1) if n_jobs == -1 else n_jobs
+
+
+@overload
+def score_many(
+    conversations: Iterable[ConversationInput],
+    *,
+    n_jobs: int = 1,
+    weights: Mapping[str, float] | None = None,
+    scorers: Iterable[ScorerLike] | None = None,
+    roles: RoleMap | None = None,
+    on_error: None = None,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+) -> Iterator[Report | Failure]: ...
+@overload
+def score_many(
+    conversations: Iterable[ConversationInput],
+    *,
+    n_jobs: int = 1,
+    weights: Mapping[str, float] | None = None,
+    scorers: Iterable[ScorerLike] | None = None,
+    roles: RoleMap | None = None,
+    on_error: Callable[[Failure], object],
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+) -> Iterator[Report]: ...
+def score_many(
+    conversations: Iterable[ConversationInput],
+    *,
+    n_jobs: int = 1,
+    weights: Mapping[str, float] | None = None,
+    scorers: Iterable[ScorerLike] | None = None,
+    roles: RoleMap | None = None,
+    on_error: Callable[[Failure], object] | None = None,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+) -> Iterator[Report | Failure] | Iterator[Report]:
+    """Score many conversations, yielding one result per conversation in input order.
+
+    Streaming: conversations are read from ``conversations`` as results are taken, and
+    with workers at most ``2 * n_jobs * chunk_size`` are in flight, so memory stays flat
+    however long the input. A conversation that cannot be scored does not stop the
+    rest: it yields a :class:`Failure` with its position and id (or goes to
+    ``on_error``). A worker process that dies is reported as a :class:`Failure` of the
+    conversation it was scoring, and scoring goes on in a new worker.
+
+    Args:
+        conversations: Anything :func:`~empathykit.score` accepts, one per item, or
+            mappings such as JSON Lines records, ``{"id": ..., "turns": [...]}``.
+        n_jobs: Worker processes: 1 scores in this process; -1 uses one per CPU. Scorers
+            and weights are sent to each worker once (so scorers must pickle). On
+            platforms that start workers with *spawn*, call this under
+            ``if __name__ == "__main__":``.
+        weights: As for :func:`~empathykit.score`.
+        scorers: As for :func:`~empathykit.score`.
+        roles: As for :func:`~empathykit.score`.
+        on_error: Called with each :class:`Failure` instead of yielding it; then only
+            reports are yielded.
+        chunk_size: Conversations sent to a worker at a time.
+
+    Returns:
+        An iterator of :class:`~empathykit.Report` and :class:`Failure`, in input order.
+
+    Raises:
+        ConfigurationError: Bad ``n_jobs``, ``chunk_size``, weights or scorers (raised at
+            the call, before anything is scored).
+        UnknownScorerError: A scorer name is not registered.
+
+    Example:
+        >>> import empathykit
+        >>> chats = [
+        ...     {"id": "a", "turns": [{"role": "customer", "text": "It broke."},
+        ...                           {"role": "agent", "text": "Sorry! I'll send a new one."}]},
+        ...     {"id": "b", "turns": []},
+        ... ]
+        >>> for result in empathykit.score_many(chats):
+        ...     print(result.id if isinstance(result, empathykit.Failure) else result)
+        Report 'a': overall ... | apology 1.00 | solution_offer 1.00 ...
+        b
+    """
+    jobs = _jobs(n_jobs)
+    if isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1:
+        raise ConfigurationError(f"chunk_size: expected an integer ≥ 1, got {chunk_size!r}")
+    chosen = resolve_scorers(scorers)
+    _check_weights(weights, chosen)
+    options: _Options = (chosen, None if weights is None else dict(weights))
+    items = (_prepare_item(index, item, roles) for index, item in enumerate(conversations))
+    results = _serial(items, options) if jobs == 1 else _parallel(items, jobs, chunk_size, options)
+    if on_error is None:
+        return results
+    return _report_failures(results, on_error)
+
+
+def _prepare_item(index: int, item: object, roles: RoleMap | None) -> _Item:
+    return index, _prepare(index, item, roles)
+
+
+def _report_failures(
+    results: Iterator[Report | Failure], on_error: Callable[[Failure], object]
+) -> Iterator[Report]:
+    for result in results:
+        if isinstance(result, Failure):
+            on_error(result)
+        else:
+            yield result
