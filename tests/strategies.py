@@ -168,18 +168,21 @@ def printable_texts(*, newlines: bool = True) -> st.SearchStrategy[str]:
 
 def turn_texts(role: Role, *, newlines: bool = True) -> st.SearchStrategy[str]:
     """Text for a turn of ``role``: usually realistic, sometimes arbitrary."""
-    realistic = customer_texts() if role is Role.CUSTOMER else agent_texts()
-    return st.one_of(realistic, printable_texts(newlines=newlines))
+    return _TEXTS[role, newlines]
 
 
 @st.composite
-def role_spellings(draw: st.DrawFn, role: Role | None = None) -> str:
+def _spellings(draw: st.DrawFn, role: Role) -> str:
+    name = draw(st.sampled_from(ALIASES[role]))
+    upper = draw(st.integers(0, 2 ** len(name) - 1))  # one bit per letter: one draw, fast
+    return "".join(c.upper() if upper >> i & 1 else c for i, c in enumerate(name))
+
+
+def role_spellings(role: Role | None = None) -> st.SearchStrategy[str]:
     """An alias of ``role`` (or of either role) in a random mix of upper and lower case."""
     if role is None:
-        role = draw(st.sampled_from(list(Role)))
-    name = draw(st.sampled_from(ALIASES[role]))
-    upper = draw(st.lists(st.booleans(), min_size=len(name), max_size=len(name)))
-    return "".join(c.upper() if u else c for c, u in zip(name, upper, strict=True))
+        return st.one_of(_SPELLINGS[Role.CUSTOMER], _SPELLINGS[Role.AGENT])
+    return _SPELLINGS[role]
 
 
 class TurnSpec(NamedTuple):
@@ -190,12 +193,30 @@ class TurnSpec(NamedTuple):
     text: str
 
 
-@st.composite
-def turn_specs(draw: st.DrawFn, *, newlines: bool = True, role: Role | None = None) -> TurnSpec:
+# Strategies are built once here: building them inside every draw is what makes tests slow.
+_TEXTS = {
+    (role, newlines): st.one_of(
+        customer_texts() if role is Role.CUSTOMER else agent_texts(),
+        printable_texts(newlines=newlines),
+    )
+    for role in Role
+    for newlines in (True, False)
+}
+_SPELLINGS = {role: _spellings(role) for role in Role}
+_TURN_SPECS = {
+    (role, newlines): st.tuples(st.just(role), _SPELLINGS[role], _TEXTS[role, newlines]).map(
+        TurnSpec._make
+    )
+    for role in Role
+    for newlines in (True, False)
+}
+
+
+def turn_specs(*, newlines: bool = True, role: Role | None = None) -> st.SearchStrategy[TurnSpec]:
     """One turn: its role, how the role is spelled, and its text."""
-    if role is None:
-        role = draw(st.sampled_from(list(Role)))
-    return TurnSpec(role, draw(role_spellings(role)), draw(turn_texts(role, newlines=newlines)))
+    if role is not None:
+        return _TURN_SPECS[role, newlines]
+    return st.one_of(_TURN_SPECS[Role.CUSTOMER, newlines], _TURN_SPECS[Role.AGENT, newlines])
 
 
 def conversation_specs(
