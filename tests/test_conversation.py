@@ -318,6 +318,13 @@ def test_transcript_url_is_not_a_label() -> None:
     assert "See our help page:\nhttps://example.com/help" == conversation.turns[0].text
 
 
+def test_transcript_label_without_a_space_after_the_colon() -> None:
+    """'Agent:Hello' starts an agent turn; an unknown 'Ref:1142' still continues the turn above."""
+    conversation = as_conversation("Customer:My order is late.\nAgent:Let me check.\nRef:1142")
+    assert ["customer", "agent"] == roles_of(conversation)
+    assert ["My order is late.", "Let me check.\nRef:1142"] == texts_of(conversation)
+
+
 def test_transcript_roles_mapping() -> None:
     """A transcript speaker named in roles= is mapped; a None mapping drops its lines."""
     transcript = "System: Be polite.\nCustomer: Hi\nDana: Hello, I can help."
@@ -390,6 +397,17 @@ def test_empty_turn_in_a_transcript() -> None:
     with pytest.raises(InvalidConversationError, match="non-empty") as info:
         as_conversation("Customer: Hi\nAgent:\nCustomer: Hello?")
     assert 1 == info.value.turn
+
+
+def test_empty_turn_index_counts_dropped_turns_as_lists_do() -> None:
+    """With dropped turns, a transcript and a list name the same turn index for an empty turn."""
+    roles = {"system": None}
+    with pytest.raises(InvalidConversationError) as from_list:
+        as_conversation([("system", "Be nice."), ("customer", "Hi"), ("agent", " ")], roles=roles)
+    with pytest.raises(InvalidConversationError, match="line 3") as from_transcript:
+        as_conversation("System: Be nice.\nCustomer: Hi\nAgent: ", roles=roles)
+    assert 2 == from_list.value.turn
+    assert 2 == from_transcript.value.turn
 
 
 @pytest.mark.parametrize("text", [None, 42, 3.5, ["Hi"], b"Hi"])

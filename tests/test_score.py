@@ -158,6 +158,13 @@ def test_bad_weight_values_are_configuration_errors(weight: object) -> None:
         empathykit.score(chat(), weights={"apology": weight})  # type: ignore[dict-item]
 
 
+@pytest.mark.parametrize("weights", [2, [("apology", 2)], "apology"])
+def test_weights_that_are_not_a_mapping(weights: object) -> None:
+    """weights= must be a mapping of behaviour names to numbers."""
+    with pytest.raises(ConfigurationError, match="mapping"):
+        empathykit.score(chat(), weights=weights)  # type: ignore[arg-type]
+
+
 # --- choosing scorers ---------------------------------------------------------------------
 
 

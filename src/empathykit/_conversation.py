@@ -175,6 +175,20 @@ _LINE_RE = re.compile(
     r"^(?:\[(?P<ts>[^\]\n]{1,40})\]\s*)?"
     r"(?P<label>[^\W\d_][\w.'’-]{0,30}(?: [\w.'’-]{1,30}){0,2})\s*:(?:\s+|$)(?P<text>.*)$"
 )
+# "Agent:Hello", with no space after the colon, is a label only when the name is a known
+# role (or mapped in roles=); any other such line continues the turn above.
+_TIGHT_LINE_RE = re.compile(
+    r"^(?:\[(?P<ts>[^\]\n]{1,40})\]\s*)?"
+    r"(?P<label>[^\W\d_][\w.'’-]{0,30}(?: [\w.'’-]{1,30}){0,2})\s*:(?!//)(?P<text>.*)$"
+)
+
+
+def _is_role_name(label: str, roles: RoleMap | None) -> bool:
+    try:
+        resolve_role(label, roles=roles)
+    except InvalidConversationError:
+        return False
+    return True
 
 
 def _turn_from_item(item: object, index: int, roles: RoleMap | None) -> Turn | None:
@@ -232,6 +246,9 @@ def parse_transcript(text: str, *, roles: RoleMap | None = None) -> list[Turn]:
     turns: list[tuple[str, str | None, list[str], int]] = []  # label, timestamp, lines, line no
     for line_no, line in enumerate(text.splitlines(), start=1):
         match = _LINE_RE.match(line)
+        if match is None:
+            tight = _TIGHT_LINE_RE.match(line)
+            match = tight if tight and _is_role_name(tight["label"], roles) else None
         if match and not line[:1].isspace():
             label = match["label"]
             try:
@@ -255,8 +272,8 @@ def parse_transcript(text: str, *, roles: RoleMap | None = None) -> list[Turn]:
             continue
         turns[-1][2].append(line)
     result: list[Turn] = []
-    for label, ts, lines, _line_no in turns:
-        index = len(result)
+    # Turn indices count every labelled turn, dropped ones too, as for a list of turns.
+    for index, (label, ts, lines, line_no) in enumerate(turns):
         role = resolve_role(label, roles=roles, turn=index)
         if role is None:
             continue
@@ -264,7 +281,7 @@ def parse_transcript(text: str, *, roles: RoleMap | None = None) -> list[Turn]:
         try:
             result.append(Turn(role=role, text=body, speaker=label, timestamp=ts))
         except InvalidConversationError as error:
-            raise InvalidConversationError(error.reason, turn=index) from None
+            raise InvalidConversationError(f"line {line_no}: {error.reason}", turn=index) from None
     return result
 
 

@@ -74,6 +74,11 @@ def resolve_weights(
 ) -> dict[str, float]:
     """Each behaviour's weight: 1.0 (or :data:`PENALTY_WEIGHT` for penalties) unless given."""
     result = {d.name: (PENALTY_WEIGHT if d.penalty else 1.0) for d in dimensions}
+    if weights is not None and not isinstance(weights, Mapping):
+        raise ConfigurationError(
+            f"expected weights as a mapping such as {{'apology': 2}}, "
+            f"got {type(weights).__name__} {weights!r:.60}"
+        )
     for name, weight in (weights or {}).items():
         if name not in result:
             raise ConfigurationError(
