@@ -27,6 +27,7 @@ _lock = threading.RLock()
 _registry: dict[str, object] = {}  # name -> Scorer, or a zero-argument factory
 _descriptions: dict[str, str] = {}
 _sources: dict[str, str] = {}  # name -> "builtin", "user" or the plug-in's distribution
+_builtins_loaded = False
 _plugins_loaded = False
 
 
@@ -71,6 +72,7 @@ def register_scorer(name: str, scorer: object = None) -> object:
         >>> empathykit.get_scorer("doctest_politeness").name
         'doctest_politeness'
     """
+    _ensure_builtins()  # so that a built-in's name is taken from the start
     if scorer is not None:
         _add(name, scorer, "user")
         return scorer
@@ -82,11 +84,17 @@ def register_scorer(name: str, scorer: object = None) -> object:
     return decorate
 
 
-def _builtins() -> None:
-    from . import scorers
+def _ensure_builtins() -> None:
+    """Register the built-ins, once (not at import: ``scorers`` may still be importing)."""
+    global _builtins_loaded
+    with _lock:
+        if _builtins_loaded:
+            return
+        _builtins_loaded = True
+        from . import scorers
 
-    for name in ("active_listening", "emotional_acknowledgement", "apology", "solution_offer"):
-        _add(name, getattr(scorers, name), "builtin")
+        for name in ("active_listening", "emotional_acknowledgement", "apology", "solution_offer"):
+            _add(name, getattr(scorers, name), "builtin")
 
 
 def _load_plugins() -> None:
@@ -146,8 +154,7 @@ def get_scorer(name: str) -> Scorer:
         'apology'
     """
     with _lock:
-        if not _registry:
-            _builtins()
+        _ensure_builtins()
         if name not in _registry:
             _load_plugins()
         if name not in _registry:
@@ -166,8 +173,7 @@ def available_scorers() -> dict[str, str]:
         True
     """
     with _lock:
-        if not _registry:
-            _builtins()
+        _ensure_builtins()
         _load_plugins()
         return dict(sorted(_descriptions.items()))
 

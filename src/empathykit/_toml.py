@@ -157,14 +157,17 @@ class _Source:
     text: str
 
     def line_of(self, key: Key) -> int | None:
-        """The line that sets ``key``, or else its closest enclosing table or key."""
+        """The line that sets ``key``, else its closest enclosing table, else its first part."""
         best: tuple[int, int] | None = None  # (depth matched, line)
+        inside: int | None = None  # the first line setting something within key
         for number, path in _key_lines(self.text):
             if path == key[: len(path)] and (best is None or len(path) > best[0]):
                 best = (len(path), number)
                 if len(path) == len(key):
                     break
-        return None if best is None else best[1]
+            if inside is None and path[: len(key)] == key:
+                inside = number
+        return inside if best is None else best[1]
 
     def key_at(self, line: int) -> Key:
         """The key set, or table opened, on ``line`` (empty when there is none)."""
