@@ -1,0 +1,219 @@
+"""score_many: order, streaming, failures, worker processes and workers that die."""
+
+# Tests write `assert expected == actual` (STYLE.md, habit 10), which SIM300 calls a Yoda condition.
+# ruff: noqa: SIM300
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import attrs
+import pytest
+
+import empathykit
+from empathykit import (
+    Conversation,
+    DimensionScore,
+    Failure,
+    InvalidConversationError,
+    Report,
+    ScorerError,
+)
+from empathykit.exceptions import ConfigurationError, UnknownScorerError
+
+TEXTS = [
+    "My order arrived broken!",
+    "Where is my refund? It has been three weeks.",
+    "Can I change my delivery address?",
+    "Thanks, that worked.",
+    "I was charged twice for order 5512 and I'm furious!!",
+]
+REPLIES = [
+    "I'm so sorry. I've sent a replacement today.",
+    "Let me check that for you.",
+    "Yes, you can change it under Orders > Address.",
+    "Glad to hear it!",
+    "Sorry about that. I've refunded the second charge.",
+]
+
+
+def chat(number: int) -> dict[str, object]:
+    return {
+        "id": f"c{number}",
+        "turns": [
+            {"role": "customer", "text": TEXTS[number % len(TEXTS)]},
+            {"role": "agent", "text": REPLIES[(number * 3) % len(REPLIES)]},
+        ],
+    }
+
+
+def summary(result: Report | Failure) -> object:
+    if isinstance(result, Failure):
+        return ("failure", result.index, result.id, type(result.error).__name__)
+    return result.to_dict()
+
+
+@attrs.frozen
+class Crashing:
+    """Kills its worker process when a turn says CRASH; raises when one says RAISE."""
+
+    name: str = "crashing"
+
+    def __call__(self, conversation: Conversation) -> DimensionScore:
+        texts = " ".join(turn.text for turn in conversation.turns)
+        if "CRASH" in texts:
+            os._exit(3)
+        if "RAISE" in texts:
+            raise UnpicklableError("scorer failed")
+        return DimensionScore(
+            name=self.name, value=None, turn_scores=[None] * len(conversation.turns)
+        )
+
+
+class UnpicklableError(Exception):
+    """An exception that cannot come back from a worker as it is."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.handle = lambda: None  # lambdas do not pickle
+
+    def __reduce__(self) -> object:
+        raise TypeError("cannot pickle")
+
+
+def test_results_come_in_input_order_and_equal_score() -> None:
+    """Each result is what score() gives for the same conversation, in input order."""
+    chats = [chat(n) for n in range(7)]
+    results = list(empathykit.score_many(chats))
+    expected = [empathykit.score(c["turns"], id=c["id"]).to_dict() for c in chats]  # type: ignore[arg-type]
+    assert expected == [summary(r) for r in results]
+
+
+def test_every_accepted_shape_is_scored() -> None:
+    """Conversations, transcripts, turn lists and records are all accepted."""
+    items: list[object] = [
+        empathykit.as_conversation("Customer: Hi\nAgent: Hello", id="conv"),
+        "Customer: Hi\nAgent: Hello",
+        [("customer", "Hi"), ("agent", "Hello")],
+        {"id": 9, "messages": [{"role": "user", "content": "Hi"}]},
+    ]
+    results = list(empathykit.score_many(items))  # type: ignore[arg-type]
+    assert ["conv", None, None, "9"] == [r.conversation.id for r in results]  # type: ignore[union-attr]
+
+
+def test_failures_are_reported_with_id_and_do_not_stop_the_rest() -> None:
+    """Bad conversations yield a Failure in their place; every good one is scored."""
+    items: list[object] = [chat(0), {"id": "empty", "turns": []}, chat(1), 42, chat(2)]
+    results = list(empathykit.score_many(items))  # type: ignore[arg-type]
+    assert len(items) == len(results)
+    failures = [r for r in results if isinstance(r, Failure)]
+    assert [(1, "empty"), (3, None)] == [(f.index, f.id) for f in failures]
+    assert all(isinstance(f.error, InvalidConversationError) for f in failures)
+    assert ["c0", "c1", "c2"] == [
+        r.conversation.id for r in results if isinstance(r, Report)
+    ]
+    assert "conversation 'empty' (#1): InvalidConversationError:" in str(failures[0])
+
+
+def test_on_error_takes_failures_and_only_reports_are_yielded() -> None:
+    """With on_error, failures go to the callback."""
+    seen: list[Failure] = []
+    items = [chat(0), {"id": "bad", "turns": [{"role": "robot", "text": "beep"}]}, chat(1)]
+    reports = list(empathykit.score_many(items, on_error=seen.append))
+    assert ["c0", "c1"] == [r.conversation.id for r in reports]
+    assert ["bad"] == [f.id for f in seen]
+    assert "unknown role 'robot'" in seen[0].message
+
+
+def test_serial_scoring_streams() -> None:
+    """In-process scoring takes one conversation from the input per result."""
+    taken: list[int] = []
+
+    def source() -> Iterator[dict[str, object]]:
+        for number in range(1000):
+            taken.append(number)
+            yield chat(number)
+
+    results = empathykit.score_many(source())
+    next(results)
+    next(results)
+    assert [0, 1] == taken
+
+
+def test_workers_bound_the_work_in_flight() -> None:
+    """With workers, at most 2 * n_jobs chunks are read ahead of the results."""
+    taken: list[int] = []
+
+    def source() -> Iterator[dict[str, object]]:
+        for number in range(10_000):
+            taken.append(number)
+            yield chat(number)
+
+    results = empathykit.score_many(source(), n_jobs=2, chunk_size=3)
+    try:
+        first = next(results)
+        assert isinstance(first, Report)
+        assert len(taken) <= (2 * 2 + 1) * 3
+    finally:
+        results.close()  # type: ignore[attr-defined]
+
+
+def test_workers_give_the_same_results_as_one_process() -> None:
+    """n_jobs=2 yields exactly what n_jobs=1 yields, failures included, in order."""
+    items: list[object] = [chat(n) for n in range(23)]
+    items[5] = {"id": "empty", "turns": []}
+    items[17] = {"id": "bad", "turns": [{"role": "robot", "text": "beep"}]}
+    serial = [summary(r) for r in empathykit.score_many(items)]  # type: ignore[arg-type]
+    parallel = [summary(r) for r in empathykit.score_many(items, n_jobs=2, chunk_size=4)]  # type: ignore[arg-type]
+    assert serial == parallel
+    assert 23 == len(parallel)
+
+
+@pytest.mark.slow
+def test_a_worker_that_dies_is_reported_and_the_rest_scored() -> None:
+    """A conversation that kills its worker becomes a Failure; all the others are scored."""
+    items = [chat(n) for n in range(12)]
+    items[4] = {"id": "killer", "turns": [{"role": "customer", "text": "CRASH now"}]}
+    items[9] = {"id": "raiser", "turns": [{"role": "customer", "text": "RAISE it"}]}
+    scorers = [*empathykit.default_scorers(), Crashing()]
+    results = list(empathykit.score_many(items, n_jobs=2, chunk_size=2, scorers=scorers))
+    assert len(items) == len(results)
+    failures = {r.id: r for r in results if isinstance(r, Failure)}
+    assert {"killer", "raiser"} == set(failures)
+    assert isinstance(failures["killer"].error, ScorerError)
+    assert "worker process" in failures["killer"].message
+    assert "died" in failures["killer"].message
+    assert isinstance(failures["raiser"].error, ScorerError)
+    assert "scorer failed" in failures["raiser"].message
+    scored = [r.conversation.id for r in results if isinstance(r, Report)]
+    assert [f"c{n}" for n in range(12) if n not in (4, 9)] == scored
+
+
+def test_bad_options_raise_at_the_call() -> None:
+    """n_jobs, chunk_size, weights and scorer names are checked before anything is scored."""
+    with pytest.raises(ConfigurationError, match="n_jobs"):
+        empathykit.score_many([], n_jobs=0)
+    with pytest.raises(ConfigurationError, match="chunk_size"):
+        empathykit.score_many([], chunk_size=0)
+    with pytest.raises(ConfigurationError, match="'kindness'"):
+        empathykit.score_many([], weights={"kindness": 1.0})
+    with pytest.raises(ConfigurationError, match="finite number"):
+        empathykit.score_many([], weights={"apology": -1})
+    with pytest.raises(UnknownScorerError, match="'kindness'"):
+        empathykit.score_many([], scorers=["kindness"])
+
+
+def test_weights_and_scorers_reach_the_workers() -> None:
+    """Weights and a chosen scorer set apply in worker processes as in-process."""
+    items = [chat(n) for n in range(6)]
+    options = {"weights": {"apology": 3.0}, "scorers": ["apology", "solution_offer"]}
+    serial = [summary(r) for r in empathykit.score_many(items, **options)]  # type: ignore[arg-type]
+    parallel = [summary(r) for r in empathykit.score_many(items, n_jobs=2, **options)]  # type: ignore[arg-type]
+    assert serial == parallel
+    assert {"apology": 3.0, "solution_offer": 1.0} == serial[0]["weights"]  # type: ignore[index]
+
+
+def test_failure_str_without_id() -> None:
+    """A failure without an id is named by its position."""
+    assert "#2: ValueError: x" == str(Failure(index=2, id=None, error=ValueError("x")))
