@@ -62,7 +62,7 @@ nitpick_ignore_regex = [
     # attrs generates classes and field types that attrs itself documents
     (r"py:.*", r"attr(s)?\..*"),
     # third party, documented by their own projects
-    (r"py:.*", r"(pandas|dask|vaderSentiment|nltk)(\..*)?"),
+    (r"py:.*", r"(pandas|pd|dask|vaderSentiment|nltk)(\..*)?"),
     # Internal types that show in public signatures but are not public API: the compiled
     # cue set of a CueScorer, the `opportunity=` alias, and register_scorer's TypeVar.
     (r"py:class", r"(empathykit\._lexicon\.)?(Cue|CueSet)"),
@@ -73,6 +73,8 @@ nitpick_ignore_regex = [
     (r"py:class", r"(empathykit\.io\.)?(PathLike|ErrorHandler)"),
     # load_scorers' private alias for its argument: str | os.PathLike[str].
     (r"py:class", r"(empathykit\._toml\.)?RulesSource"),
+    # score_many's private alias for one item: ConversationLike | Mapping[str, Any].
+    (r"py:class", r"(empathykit\._batch\.)?ConversationInput"),
 ]
 # Named by docstrings ahead of the modules that will define them (issue 4/5 work in
 # progress); remove each line once the name exists.
