@@ -76,11 +76,7 @@ nitpick_ignore_regex = [
     # score_many's private alias for one item: ConversationLike | Mapping[str, Any].
     (r"py:class", r"(empathykit\._batch\.)?ConversationInput"),
 ]
-# Named by docstrings ahead of the modules that will define them (issue 4/5 work in
-# progress); remove each line once the name exists.
-nitpick_ignore = [
-    ("py:func", "empathykit.testing.check_scorer"),
-]
+
 
 # -- Autodoc -----------------------------------------------------------------------------
 
