@@ -110,9 +110,7 @@ def test_failures_are_reported_with_id_and_do_not_stop_the_rest() -> None:
     failures = [r for r in results if isinstance(r, Failure)]
     assert [(1, "empty"), (3, None)] == [(f.index, f.id) for f in failures]
     assert all(isinstance(f.error, InvalidConversationError) for f in failures)
-    assert ["c0", "c1", "c2"] == [
-        r.conversation.id for r in results if isinstance(r, Report)
-    ]
+    assert ["c0", "c1", "c2"] == [r.conversation.id for r in results if isinstance(r, Report)]
     assert "conversation 'empty' (#1): InvalidConversationError:" in str(failures[0])
 
 

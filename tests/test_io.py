@@ -341,8 +341,7 @@ def test_csv_invalid_utf8_marks_the_conversation(tmp_path: Path) -> None:
     """A row that is not UTF-8 makes its conversation invalid, reported at that line."""
     path = tmp_path / "bytes.csv"
     path.write_bytes(
-        b"\xef\xbb\xbfconversation_id,role,text\n"
-        b"a,customer,Hi\na,agent,Hel\xfflo\nb,customer,Hi\n"
+        b"\xef\xbb\xbfconversation_id,role,text\na,customer,Hi\na,agent,Hel\xfflo\nb,customer,Hi\n"
     )
     conversations, errors = read_all(path)
     assert ["b"] == [c.id for c in conversations]
@@ -416,7 +415,7 @@ def test_errors_pickle_with_file_and_line() -> None:
 
 AWKWARD_IDS = [
     "plain",
-    "comma, and \"quotes\"",
+    'comma, and "quotes"',
     "new\nline",
     "=SUM(A1:A9)",
     "+44 20 7946 0000",
@@ -455,7 +454,7 @@ def test_csv_output_without_neutralising() -> None:
 
 def test_jsonl_output_round_trips_every_string() -> None:
     """Turn texts and ids read back exactly from JSON Lines, lone surrogates included."""
-    texts = ["Hi <b>there</b> \"you\"", "Sorry!\n\tNew line é 😊 \u200b", "lone \ud800 surrogate"]
+    texts = ['Hi <b>there</b> "you"', "Sorry!\n\tNew line é 😊 \u200b", "lone \ud800 surrogate"]
     reports = [
         empathykit.score([("customer", text), ("agent", "Sorry about that.")], id=text)
         for text in texts

@@ -34,15 +34,16 @@ def _pandas() -> Any:
         import pandas
     except ImportError as error:
         raise MissingDependencyError(
-            "score_frame needs pandas, which is an optional extra: "
-            "pip install 'empathykit[pandas]'"
+            "score_frame needs pandas, which is an optional extra: pip install 'empathykit[pandas]'"
         ) from error
     return pandas
 
 
 def _is_missing(value: object) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value)) or (
-        type(value).__name__ in {"NAType", "NaTType"}
+    return (
+        value is None
+        or (isinstance(value, float) and math.isnan(value))
+        or (type(value).__name__ in {"NAType", "NaTType"})
     )
 
 
@@ -75,9 +76,7 @@ def _group(
             {
                 "role": roles[p],
                 "text": texts[p],
-                "timestamp": None
-                if stamps is None or _is_missing(stamps[p])
-                else str(stamps[p]),
+                "timestamp": None if stamps is None or _is_missing(stamps[p]) else str(stamps[p]),
             }
             for p in rows
         ]
@@ -273,9 +272,7 @@ def score_frame(
     keys, records = _group(frame, chosen, sort_by, frame[id_column].tolist())
     results: list[Report | Failure] = []
     good = [r for r in records if "missing_id" not in r]
-    results = list(
-        score_many(good, n_jobs=n_jobs, weights=weights, scorers=scorers_, roles=roles)
-    )
+    results = list(score_many(good, n_jobs=n_jobs, weights=weights, scorers=scorers_, roles=roles))
     if len(good) < len(records):
         count = records[-1]["missing_id"]
         results.append(

@@ -116,8 +116,7 @@ def _gauge(dim: DimensionScore) -> str:
     value = dim.value
     colour = _colour(dim.name)
     track = (
-        '<path d="M 10 60 A 50 50 0 0 1 110 60" fill="none" stroke="#e5e7eb" '
-        'stroke-width="12"/>'
+        '<path d="M 10 60 A 50 50 0 0 1 110 60" fill="none" stroke="#e5e7eb" stroke-width="12"/>'
     )
     arc = ""
     if value is not None and value > 0:
@@ -219,9 +218,7 @@ def _highlight(text: str, evidence: Sequence[Evidence], owner: Mapping[int, str]
         if len(behaviours) > 1:
             colours.append(_colour(behaviours[1]))
         style = f"--c:{colours[0]}" + (f";--c2:{colours[1]}" if len(colours) > 1 else "")
-        classes = "ev" + (" multi" if len(behaviours) > 1 else "") + (
-            " penalty" if penalty else ""
-        )
+        classes = "ev" + (" multi" if len(behaviours) > 1 else "") + (" penalty" if penalty else "")
         tip = escape(_tip(covering))
         rules = escape(" ".join(dict.fromkeys(e.rule for e in covering)))
         parts.append(
@@ -242,9 +239,7 @@ def _turns(report: Report) -> str:
     for index, turn in enumerate(report.conversation.turns):
         role = turn.role.value
         speaker = turn.speaker if turn.speaker and turn.speaker.casefold() != role else None
-        who = f"<b>{escape(role.capitalize())}</b>" + (
-            f" ({escape(speaker)})" if speaker else ""
-        )
+        who = f"<b>{escape(role.capitalize())}</b>" + (f" ({escape(speaker)})" if speaker else "")
         if turn.timestamp:
             who += f' <span class="muted">{escape(turn.timestamp)}</span>'
         chips: list[str] = []
@@ -295,7 +290,7 @@ def report_html(report: Report, *, title: str | None = None, back: str | None = 
         + "".join(_gauge(dim) for dim in report.scores)
         + "</div>"
         f"<h2>Customer tone</h2>{_trajectory(report)}"
-        f"<h2>Transcript</h2><p class=\"muted\">Highlighted: the evidence for each "
+        f'<h2>Transcript</h2><p class="muted">Highlighted: the evidence for each '
         f"behaviour (hover for the rule and why). {_legend(report)}</p>"
         f"{_turns(report)}"
     )
@@ -329,9 +324,7 @@ def index_html(
         title: The page title.
     """
     entries = list(rows)
-    entries.sort(
-        key=lambda e: (e[0].get("overall") is None, -(e[0].get("overall") or 0.0))
-    )
+    entries.sort(key=lambda e: (e[0].get("overall") is None, -(e[0].get("overall") or 0.0)))
     names: list[str] = []
     for row, _ in entries:
         for key in row:
@@ -368,8 +361,6 @@ def index_html(
         f"<h1>{escape(title)}</h1>"
         f'<p class="muted">{len(entries)} conversations, {mean}; sorted by overall, best '
         "first. N/A: no behaviour had an opportunity.</p>"
-        f'<table class="index"><thead>{head}</thead><tbody>'
-        + "\n".join(lines)
-        + "</tbody></table>"
+        f'<table class="index"><thead>{head}</thead><tbody>' + "\n".join(lines) + "</tbody></table>"
     )
     return _page(title, body)

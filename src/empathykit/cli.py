@@ -232,9 +232,7 @@ def _weights(text: str | None) -> dict[str, float]:
         try:
             weight = float(value)
         except ValueError:
-            raise _UsageError(
-                f"--weights: expected a number for {name!r}, got {value!r}"
-            ) from None
+            raise _UsageError(f"--weights: expected a number for {name!r}, got {value!r}") from None
         if not math.isfinite(weight) or weight < 0:
             raise _UsageError(f"--weights: expected a finite weight ≥ 0 for {name!r}, got {value}")
         weights[name] = weight
@@ -330,9 +328,7 @@ class _Summary:
         for name in self.names:
             count = self.applicable[name]
             value = f"{self.sums[name] / count:.2f}" if count else "N/A"
-            parts.append(
-                f"{name} {value} (opportunity in {self.with_opportunity[name]:,})"
-            )
+            parts.append(f"{name} {value} (opportunity in {self.with_opportunity[name]:,})")
         return " | ".join(parts)
 
 
@@ -472,7 +468,7 @@ def _write_table(
         if not header_written:
             names = [_short(d.name) for d in report.scores]
             widths = [max(len(n), 6) for n in names]
-            id_width = min(max(len(report.conversation.id or ""), 12), 60)
+            id_width = min(max(len(report.conversation.id or ""), 12), 80)
             out.write(
                 f"{'conversation':<{id_width}} {'overall':>7} "
                 + " ".join(f"{n:>{w}}" for n, w in zip(names, widths, strict=True))
@@ -482,9 +478,7 @@ def _write_table(
         out.write(
             f"{_left_cut(report.conversation.id or '-', id_width):<{id_width}} "
             f"{_fmt(report.overall):>7} "
-            + " ".join(
-                f"{_fmt(d.value):>{w}}" for d, w in zip(report.scores, widths, strict=True)
-            )
+            + " ".join(f"{_fmt(d.value):>{w}}" for d, w in zip(report.scores, widths, strict=True))
             + "\n"
         )
         if evidence:
@@ -579,7 +573,11 @@ def _cmd_score(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> in
         stderr, _count_records(source.paths) if show_progress else None, show_progress
     )
     results = score_many(
-        source, n_jobs=jobs, weights=weights, scorers=chosen, roles=source.roles,
+        source,
+        n_jobs=jobs,
+        weights=weights,
+        scorers=chosen,
+        roles=source.roles,
         on_error=on_failure,
     )
 

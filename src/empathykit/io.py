@@ -91,8 +91,7 @@ def _check_column(instance: object, attribute: attrs.Attribute[Any], value: obje
         return
     if not isinstance(value, str) or not value:
         raise ConfigurationError(
-            f"CsvColumns.{attribute.name}: expected a column name as a non-empty str, "
-            f"got {value!r}"
+            f"CsvColumns.{attribute.name}: expected a column name as a non-empty str, got {value!r}"
         )
 
 
@@ -161,8 +160,7 @@ def _as_path_list(paths: PathLike | Iterable[PathLike]) -> list[PathLike]:
     value: object = paths  # checked at run time: callers pass anything
     if not isinstance(value, Iterable) or isinstance(value, bytes | bytearray):
         raise ConfigurationError(
-            f"expected a path or a list of paths as str or pathlib.Path, got "
-            f"{type(paths).__name__}"
+            f"expected a path or a list of paths as str or pathlib.Path, got {type(paths).__name__}"
         )
     return list(paths)
 
@@ -310,7 +308,7 @@ def _from_record(
         key = next((k for k in _TURN_KEYS if k in record), None)
         if key is None:
             return InputFileError(
-                "expected an object with a 'turns' list of {\"role\", \"text\"} objects, "
+                'expected an object with a \'turns\' list of {"role", "text"} objects, '
                 f"got keys {sorted(map(str, record))[:8]}",
                 path=name,
                 line=line,
@@ -324,7 +322,7 @@ def _from_record(
         if not isinstance(turns, list):
             return InputFileError(
                 f"conversation {conv_id!r}: expected '{key}' as a list of "
-                f"{{\"role\", \"text\"}} objects, got {type(turns).__name__}",
+                f'{{"role", "text"}} objects, got {type(turns).__name__}',
                 path=name,
                 line=line,
             )

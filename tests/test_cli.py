@@ -1,0 +1,333 @@
+"""The empathykit command, through main([...]) and once as a real process."""
+
+# Tests write `assert expected == actual` (STYLE.md, habit 10), which SIM300 calls a Yoda condition.
+# ruff: noqa: SIM300
+
+from __future__ import annotations
+
+import csv
+import io as stdio
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from empathykit import io
+from empathykit.cli import main
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "conversations"
+WELL = EXAMPLES / "delivery_handled_well.txt"
+NEUTRAL = EXAMPLES / "billing_question_neutral.txt"
+
+
+def record(
+    conv_id: str, customer: str = "My parcel is late!", agent: str = "Sorry! I'll check."
+) -> str:
+    turns = [{"role": "customer", "text": customer}, {"role": "agent", "text": agent}]
+    return json.dumps({"id": conv_id, "turns": turns})
+
+
+@pytest.fixture
+def mixed_jsonl(tmp_path: Path) -> Path:
+    """Five records, two of them invalid (lines 2 and 4)."""
+    path = tmp_path / "mixed.jsonl"
+    lines = [
+        record("a"),
+        "{oops",
+        record("b"),
+        record("c").replace('"agent"', '"robot"'),
+        record("d"),
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_bare_path_scores_one_file_with_its_evidence(capsys: pytest.CaptureFixture[str]) -> None:
+    """`empathykit FILE` is `empathykit score FILE`: a table, the evidence, a summary."""
+    code, out, err = run(capsys, str(WELL))
+    assert (0, "") == (code, err)
+    lines = out.splitlines()
+    assert lines[0].split() == [
+        "conversation",
+        "overall",
+        "listening",
+        "acknowledge",
+        "apology",
+        "solution",
+    ]
+    assert str(WELL) in lines[1]
+    assert "turn 1: apology.explicit 'sorry'" in out
+    assert lines[-1].startswith("1 conversation scored: mean overall ")
+
+
+def test_table_shows_not_applicable_and_the_summary(capsys: pytest.CaptureFixture[str]) -> None:
+    """N/A is shown as such; the summary has means and opportunity counts."""
+    code, out, _ = run(capsys, "score", str(EXAMPLES))
+    assert 0 == code
+    rows = {Path(line.split()[0]).name: line.split()[1:] for line in out.splitlines()[1:5]}
+    assert ["N/A", "N/A"] == rows[NEUTRAL.name][2:4]
+    summary = out.splitlines()[-1]
+    assert summary.startswith("4 conversations scored: mean overall ")
+    assert "apology " in summary
+    assert "(opportunity in 3)" in summary
+    assert "turn 1:" not in out  # evidence only for a single conversation by default
+
+
+def test_json_and_jsonl_outputs_parse_and_round_trip(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """JSON is one array, JSON Lines one report per line, with turn texts unchanged."""
+    code, out, err = run(capsys, "score", str(EXAMPLES), "--format", "json")
+    assert 0 == code
+    reports = json.loads(out)
+    assert 4 == len(reports)
+    assert (
+        WELL.read_text().splitlines()[0].removeprefix("Customer: ")
+        == reports[2]["turns"][0]["text"]
+    )
+    assert err.startswith("4 conversations scored")  # the summary goes to stderr
+    target = tmp_path / "out.jsonl"
+    code, out, _ = run(capsys, "score", str(EXAMPLES), "-f", "jsonl", "-o", str(target), "-q")
+    assert (0, "") == (code, out)
+    assert [r["id"] for r in reports] == [
+        json.loads(line)["id"] for line in target.read_text().splitlines()
+    ]
+
+
+def test_csv_output_neutralises_formula_cells(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """CSV cells beginning with = + - @ are prefixed with ' and restore exactly."""
+    source = tmp_path / "ids.jsonl"
+    ids = ['=HYPERLINK("x")', "+1", "-2", "@me", 'plain, "quoted"']
+    source.write_text("\n".join(record(i) for i in ids), encoding="utf-8")
+    target = tmp_path / "out.csv"
+    code, _, _ = run(capsys, "score", str(source), "--format", "csv", "--output", str(target))
+    assert 0 == code
+    with target.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert ['\'=HYPERLINK("x")', "'+1", "'-2", "'@me", 'plain, "quoted"'] == [r["id"] for r in rows]
+    assert ids == [io.restore_cell(r["id"]) for r in rows]
+
+
+def test_skip_invalid_scores_every_good_record(
+    mixed_jsonl: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With --skip-invalid: bad records named by file:line on stderr, the rest scored, exit 1."""
+    code, out, err = run(capsys, "score", str(mixed_jsonl), "-f", "jsonl", "--skip-invalid")
+    assert 1 == code
+    assert ["a", "b", "d"] == [json.loads(line)["id"] for line in out.splitlines()]
+    assert f"{mixed_jsonl}:2: invalid JSON" in err
+    assert f"{mixed_jsonl}:4: conversation 'c': turn 1: unknown role 'robot'" in err
+    assert "3 conversations scored, 2 invalid" in err
+
+
+def test_without_skip_the_first_bad_record_stops_reading(
+    mixed_jsonl: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Without --skip-invalid: what came before is scored, then the error and a hint; exit 1."""
+    code, out, err = run(capsys, "score", str(mixed_jsonl), "-f", "jsonl", "--jobs", "2")
+    assert 1 == code
+    assert ["a"] == [json.loads(line)["id"] for line in out.splitlines()]
+    assert f"{mixed_jsonl}:2: invalid JSON" in err
+    assert "--skip-invalid" in err
+
+
+def test_jobs_give_the_same_output(capsys: pytest.CaptureFixture[str]) -> None:
+    """--jobs 2 writes exactly what --jobs 1 writes."""
+    _, one, _ = run(capsys, "score", str(EXAMPLES), "-f", "jsonl", "-j", "1")
+    _, two, _ = run(capsys, "score", str(EXAMPLES), "-f", "jsonl", "-j", "2")
+    assert one == two
+
+
+def test_weights_and_scorers_options(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """--weights and --scorers (names and TOML files) reach the reports."""
+    code, out, _ = run(
+        capsys, "score", str(WELL), "-f", "jsonl", "--weights", "apology=2,solution_offer=0.5"
+    )
+    assert 0 == code
+    assert 2.0 == json.loads(out)["weights"]["apology"]
+    code, out, _ = run(capsys, "score", str(WELL), "-f", "jsonl", "--scorers", "apology")
+    assert ["apology"] == list(json.loads(out)["dimensions"])
+    rules = tmp_path / "rules.toml"
+    rules.write_text(
+        '[scorers.ownership]\nphrases = ["let me check"]\n\n[weights]\nownership = 3\n',
+        encoding="utf-8",
+    )
+    code, out, _ = run(capsys, "score", str(WELL), "-f", "jsonl", "--scorers", f"default,{rules}")
+    report = json.loads(out)
+    assert 0 == code
+    assert [
+        "active_listening",
+        "emotional_acknowledgement",
+        "apology",
+        "solution_offer",
+        "ownership",
+    ] == list(report["dimensions"])
+    assert 3.0 == report["weights"]["ownership"]
+    assert report["dimensions"]["ownership"]["value"] > 0
+    assert ["let me check"] == [
+        e["text"].lower() for e in report["dimensions"]["ownership"]["evidence"]
+    ]
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["score", str(WELL), "--weights", "apology"], "NAME=VALUE"),
+        (["score", str(WELL), "--weights", "apology=lots"], "expected a number"),
+        (["score", str(WELL), "--weights", "kindness=1"], "'kindness'"),
+        (["score", str(WELL), "--scorers", "kindness"], "no scorer named 'kindness'"),
+        (["score", str(WELL), "--scorers", "missing.toml"], "no such rules file"),
+        (["score", "no/such/file.txt"], "no such file or folder"),
+        (["score", str(WELL), "--format", "xml"], "invalid choice"),
+        (["score", str(WELL), "--jobs", "-3"], "--jobs"),
+        (["score", str(EXAMPLES), "--format", "html", "--output", "x.html"], "--output DIR"),
+        ([], "usage:"),
+    ],
+)
+def test_usage_errors_exit_2(
+    argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Bad options and paths are usage errors: exit 2 with a message saying what was wrong."""
+    code, _, err = run(capsys, *argv)
+    assert 2 == code
+    assert message in err
+
+
+def test_help_has_examples(capsys: pytest.CaptureFixture[str]) -> None:
+    """Every command's --help shows examples."""
+    for argv in (["--help"], ["score", "--help"], ["explain", "--help"], ["scorers", "--help"]):
+        code, out, _ = run(capsys, *argv)
+        assert 0 == code
+        assert "examples:" in out
+    assert "neutralise" not in out
+
+
+def test_html_single_page_and_batch_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """One conversation gives one page; a batch gives a folder with an index."""
+    code, out, _ = run(capsys, "score", str(WELL), "--format", "html")
+    assert 0 == code
+    assert out.startswith("<!DOCTYPE html>")
+    folder = tmp_path / "report"
+    code, _, _ = run(capsys, "score", str(EXAMPLES), "--format", "html", "-o", str(folder))
+    assert 0 == code
+    assert 5 == len(list(folder.glob("*.html")))
+    assert (folder / "index.html").read_text().count("<tr>") == 5  # header + 4 rows
+
+
+def test_explain_marks_evidence_and_tone(capsys: pytest.CaptureFixture[str]) -> None:
+    """explain shows each turn, its marked evidence with numbered rules, and customer tone."""
+    code, out, _ = run(capsys, "explain", str(WELL))
+    assert 0 == code
+    assert "#0 Customer · tone -" in out
+    assert "calls for active_listening" in out
+    assert "I'm [so sorry to hear](1,2,3) that" in out
+    assert "apology.explicit +1.00: explicit apology" in out
+    assert "\x1b[" not in out  # no colour when not a terminal
+    code, out, _ = run(capsys, "explain", str(WELL), "--color", "always")
+    assert "\x1b[" in out
+
+
+def test_explain_by_id(mixed_jsonl: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """explain --id picks one conversation; an unknown id is reported."""
+    code, out, err = run(capsys, "explain", str(mixed_jsonl), "--id", "b")
+    assert 1 == code  # the file has invalid records, reported on stderr
+    assert out.startswith("b — overall")
+    assert f"{mixed_jsonl}:2" in err
+    code, _, err = run(capsys, "explain", str(WELL), "--id", "nope")
+    assert 1 == code
+    assert "no conversation with id 'nope'" in err
+
+
+def test_scorers_lists_the_built_ins(capsys: pytest.CaptureFixture[str]) -> None:
+    """scorers prints one line per scorer, defaults marked."""
+    code, out, _ = run(capsys, "scorers")
+    assert 0 == code
+    names = [line.split()[0] for line in out.splitlines()]
+    assert {"active_listening", "apology", "emotional_acknowledgement", "solution_offer"} <= set(
+        names
+    )
+    assert all(
+        line.endswith("(default)") for line in out.splitlines() if line.startswith("apology")
+    )
+
+
+class FakeTerminal(stdio.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_only_on_a_terminal(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The built-in counter appears on a terminal's stderr, not when piped or with --quiet."""
+    monkeypatch.setitem(sys.modules, "tqdm", None)  # the fallback without the extra
+    terminal = FakeTerminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    assert 0 == main(["score", str(EXAMPLES), "-f", "jsonl"])
+    assert "\rscored 4 conversations" in terminal.getvalue()
+    quiet = FakeTerminal()
+    monkeypatch.setattr(sys, "stderr", quiet)
+    assert 0 == main(["score", str(EXAMPLES), "-f", "jsonl", "--quiet"])
+    assert "" == quiet.getvalue()
+    monkeypatch.undo()
+    _, _, err = run(capsys, "score", str(EXAMPLES), "-f", "jsonl")
+    assert "\r" not in err
+
+
+def test_tqdm_progress_bar_when_installed(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """With tqdm installed, it draws the bar with the record count of JSON Lines inputs."""
+    pytest.importorskip("tqdm")
+    source = tmp_path / "three.jsonl"
+    source.write_text("\n".join(record(str(i)) for i in range(3)) + "\n")
+    terminal = FakeTerminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    assert 0 == main(["score", str(source), "-f", "jsonl", "-o", str(tmp_path / "o.jsonl")])
+    assert "3/3" in terminal.getvalue()
+
+
+def test_stdin_is_read_as_json_lines(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`empathykit score -` reads JSON Lines from standard input."""
+    data = (record("x") + "\n" + record("y") + "\n").encode()
+    monkeypatch.setattr(sys, "stdin", stdio.TextIOWrapper(stdio.BytesIO(data)))
+    code, out, _ = run(capsys, "score", "-", "-f", "jsonl")
+    assert 0 == code
+    assert ["x", "y"] == [json.loads(line)["id"] for line in out.splitlines()]
+
+
+@pytest.mark.slow
+def test_real_process_as_in_the_readme(tmp_path: Path) -> None:
+    """`python -m empathykit FILE` runs as a process, as the README shows; stdin works too."""
+    done = subprocess.run(
+        [sys.executable, "-m", "empathykit", str(WELL)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert (0, "") == (done.returncode, done.stderr)
+    assert "apology.explicit 'sorry'" in done.stdout
+    piped = subprocess.run(
+        [sys.executable, "-m", "empathykit", "score", "-", "--format", "csv"],
+        input=record("piped") + "\n{bad\n",
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert 1 == piped.returncode
+    assert "<stdin>:2: invalid JSON" in piped.stderr
+    assert ["piped"] == [row["id"] for row in csv.DictReader(stdio.StringIO(piped.stdout))]
