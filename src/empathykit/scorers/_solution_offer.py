@@ -47,7 +47,7 @@ def solution_offer(
         ...         "Agent: Try reinstalling it, and I'll reset your session.")
         >>> report = empathykit.score(chat, scorers=[solution_offer()])
         >>> sorted({e.rule for e in report["solution_offer"].evidence})
-        ['solution_offer.commitment', 'solution_offer.instruction']
+        ['solution_offer.commitment', 'solution_offer.instruction', 'solution_offer.suggestion']
     """
     return builtin_scorer(
         "solution_offer",
