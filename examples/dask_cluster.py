@@ -14,7 +14,7 @@ Two rules make it correct on any number of machines:
 Here Dask runs on the local threaded scheduler. On a cluster, connect a client first
 (``from dask.distributed import Client; Client("tcp://scheduler:8786")``) and read the
 turns with ``dd.read_parquet`` or ``dd.read_csv``; nothing else changes. See the
-"Score on a cluster" how-to in the docs, which also shows Spark's ``mapInPandas``.
+"Run on a Dask cluster" how-to in the docs, which also shows Spark's ``mapInPandas``.
 """
 
 from pathlib import Path
