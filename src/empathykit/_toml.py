@@ -66,10 +66,7 @@ from .scorers._phrases import OPPORTUNITY_KINDS, CueScorer, customise
 if TYPE_CHECKING:
     from .typing import Scorer
 
-__all__ = ["RulesSource", "load_scorers", "load_weights"]
-
-#: What :func:`load_scorers` accepts: a path, or the TOML text itself.
-RulesSource = str | os.PathLike[str]
+__all__ = ["load_scorers", "load_weights"]
 
 #: The built-in scorers a rules file can customise, and the options each takes.
 _BUILTINS: Mapping[str, Callable[..., Scorer]] = {
@@ -185,7 +182,7 @@ class _Source:
         raise self.error(key, message)
 
 
-def _read(source: RulesSource) -> _Source:
+def _read(source: str | os.PathLike[str]) -> _Source:
     if isinstance(source, os.PathLike) or (
         isinstance(source, str) and source.strip() and "\n" not in source and "=" not in source
     ):
@@ -494,7 +491,7 @@ def _weights(source: _Source, value: object, names: Sequence[str]) -> dict[str, 
     return result
 
 
-def _load(source: RulesSource) -> tuple[list[Scorer], dict[str, float]]:
+def _load(source: str | os.PathLike[str]) -> tuple[list[Scorer], dict[str, float]]:
     rules = _read(source)
     data = _parse(rules)
     for name in data:
@@ -510,7 +507,7 @@ def _load(source: RulesSource) -> tuple[list[Scorer], dict[str, float]]:
     return found, weights
 
 
-def load_scorers(source: RulesSource) -> list[Scorer]:
+def load_scorers(source: str | os.PathLike[str]) -> list[Scorer]:
     """The scorers declared in a TOML rules file, in the order of their tables.
 
     Each ``[scorers.NAME]`` table declares one scorer: a new phrase scorer (the keys of
@@ -556,7 +553,7 @@ def load_scorers(source: RulesSource) -> list[Scorer]:
     return _load(source)[0]
 
 
-def load_weights(source: RulesSource) -> dict[str, float]:
+def load_weights(source: str | os.PathLike[str]) -> dict[str, float]:
     """The ``[weights]`` table of a TOML rules file: each behaviour's weight in the overall score.
 
     The whole file is checked, as by :func:`load_scorers`. A weight may name a scorer

@@ -439,8 +439,10 @@ def check_scorer(
     in [0, 1] or ``None``; evidence whose text is the quoted span of its turn; the same
     result when called again or on an equal conversation; the scorer and its results
     pickle, and the unpickled scorer scores the same; the conversation and its shared
-    analysis are not changed; and :func:`empathykit.score` accepts it. Each failed
-    check is reported, not only the first.
+    analysis are not changed; and :func:`empathykit.score` accepts it. Every failed
+    check is reported, not only the first (but a scorer that does not return a valid
+    result for every conversation is reported for that alone: the other checks need
+    its results).
 
     Args:
         scorer: The scorer to check.
