@@ -128,6 +128,9 @@ def test_skip_invalid_scores_every_good_record(
     assert f"{mixed_jsonl}:2: invalid JSON" in err
     assert f"{mixed_jsonl}:4: conversation 'c': turn 1: unknown role 'robot'" in err
     assert "3 conversations scored, 2 invalid" in err
+    code, out, _ = run(capsys, "score", str(mixed_jsonl), "--skip-invalid")
+    assert 1 == code
+    assert out.splitlines()[-1].startswith("3 conversations scored, 2 invalid: mean overall")
 
 
 def test_without_skip_the_first_bad_record_stops_reading(

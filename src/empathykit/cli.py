@@ -290,9 +290,10 @@ def _left_cut(text: str, width: int) -> str:
 class _Summary:
     """Counts for the closing line: means, and how many conversations had each opportunity."""
 
-    def __init__(self) -> None:
+    def __init__(self, unreadable: Callable[[], int] = lambda: 0) -> None:
         self.scored = 0
-        self.invalid = 0
+        self.failed = 0
+        self._unreadable = unreadable
         self.overall: list[float] = []
         self.names: list[str] = []
         self.sums: dict[str, float] = {}
@@ -313,6 +314,11 @@ class _Summary:
                 self.applicable[dim.name] += 1
             if dim.opportunities:
                 self.with_opportunity[dim.name] += 1
+
+    @property
+    def invalid(self) -> int:
+        """Records that could not be read, plus conversations that could not be scored."""
+        return self._unreadable() + self.failed
 
     def line(self) -> str:
         invalid = f", {self.invalid:,} invalid" if self.invalid else ""
@@ -560,12 +566,10 @@ def _cmd_score(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> in
     if jobs < -1:
         raise _UsageError(f"--jobs: expected a number of processes ≥ 0, got {args.jobs}")
     source = _Input(args, stderr)
-    summary = _Summary()
-    failures: list[Failure] = []
+    summary = _Summary(lambda: source.invalid)
 
     def on_failure(failure: Failure) -> None:
-        failures.append(failure)
-        summary.invalid += 1
+        summary.failed += 1
         stderr.write(f"empathykit: {failure}\n")
 
     show_progress = not args.quiet and _is_tty(stderr)
@@ -600,7 +604,6 @@ def _cmd_score(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> in
                     out.close()
     finally:
         progress.close()
-    summary.invalid = source.invalid + len(failures)
     if source.stopped is not None:
         stderr.write(
             f"empathykit: {source.stopped}\nempathykit: stopped at this record; "
