@@ -295,6 +295,89 @@ class MutatesAnalysis:
         return _dimension(self.name, conversation)
 
 
+class BadTurnScore:
+    name = "bad_turn_score"
+
+    def __call__(self, conversation: Conversation) -> DimensionScore:
+        result = _dimension(self.name, conversation)
+        object.__setattr__(result, "turn_scores", (1.5,) * len(conversation.turns))
+        return result
+
+
+@attrs.frozen
+class MissingOpportunity:
+    name: str = "missing_opportunity"
+
+    def __call__(self, conversation: Conversation) -> DimensionScore:
+        return _dimension(
+            self.name, conversation, opportunities=1, opportunity_turns=[len(conversation.turns)]
+        )
+
+
+@attrs.frozen
+class EvidenceBeyondTheText:
+    name: str = "beyond"
+
+    def __call__(self, conversation: Conversation) -> DimensionScore:
+        end = len(conversation.turns[0].text) + 5
+        ev = Evidence(turn=0, start=0, end=end, text="x", rule="r.x", weight=1, explanation="")
+        return _dimension(self.name, conversation, evidence=[ev])
+
+
+@attrs.frozen
+class NoRuleId:
+    name: str = "no_rule"
+
+    def __call__(self, conversation: Conversation) -> DimensionScore:
+        text = conversation.turns[0].text
+        ev = Evidence(turn=0, start=0, end=1, text=text[0], rule="", weight=1, explanation="")
+        return _dimension(self.name, conversation, evidence=[ev])
+
+
+_FIRST_SEEN: dict[int, float] = {}
+
+
+@attrs.frozen
+class RemembersConversations:
+    """Scores a conversation object the same each time, but an equal copy differently."""
+
+    name: str = "remembers"
+
+    def __call__(self, conversation: Conversation) -> DimensionScore:
+        value = _FIRST_SEEN.setdefault(id(conversation), 1 / (2 + len(_FIRST_SEEN)))
+        return _dimension(self.name, conversation, value=value)
+
+
+def _drifted(name: str, turns: int) -> DimensionScore:
+    return DimensionScore(name=name, value=0.0, turn_scores=[None] * turns)
+
+
+class DriftingScore(DimensionScore):
+    """A result that is not the same after pickling."""
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_drifted, (self.name, len(self.turn_scores)))
+
+
+@attrs.frozen
+class DriftsWhenPickled:
+    name: str = "drifts"
+
+    def __call__(self, conversation: Conversation) -> DimensionScore:
+        return DriftingScore(name=self.name, value=None, turn_scores=[None] * len(conversation))
+
+
+@attrs.frozen
+class UnpicklableResult:
+    name: str = "unpicklable_result"
+
+    def __call__(self, conversation: Conversation) -> DimensionScore:
+        class Local(DimensionScore):
+            pass
+
+        return Local(name=self.name, value=None, turn_scores=[None] * len(conversation))
+
+
 def shouty(conversation: Conversation) -> DimensionScore:
     return _dimension("shouty", conversation)
 
@@ -315,6 +398,13 @@ BROKEN: list[tuple[object, set[str]]] = [
     (Unpicklable(), {"pickles"}),
     (MutatesConversation(), {"does_not_mutate_input"}),
     (MutatesAnalysis(), {"does_not_mutate_input"}),
+    (BadTurnScore(), {"values_in_unit_interval"}),
+    (MissingOpportunity(), {"values_in_unit_interval"}),
+    (EvidenceBeyondTheText(), {"evidence_quotes_its_turn", "works_with_score"}),
+    (NoRuleId(), {"evidence_quotes_its_turn"}),
+    (RemembersConversations(), {"deterministic"}),
+    (DriftsWhenPickled(), {"pickles"}),
+    (UnpicklableResult(), {"pickles"}),
     (42, {"is_a_scorer"}),
     (attrs.make_class("Nameless", {"name": attrs.field(default="")})(), {"is_a_scorer"}),
 ]

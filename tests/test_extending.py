@@ -24,8 +24,8 @@ from empathykit import ConfigurationError, DimensionScore, Evidence, scorers
 from empathykit._lexicon import load_lexicon, phrase_to_regex
 from empathykit._registry import _unregister
 from empathykit._score import PENALTY_WEIGHT
-from empathykit.analysis import NEGATION_WINDOW
-from empathykit.testing import make_conversation
+from empathykit.analysis import NEGATION_WINDOW, TurnAnalysis
+from empathykit.testing import check_scorer, make_conversation
 
 # A failing @given test makes hypothesis import libcst to suggest a patch, and libcst warns
 # (DeprecationWarning from mypy_extensions), which filterwarnings=error turns into a pytest
@@ -232,6 +232,22 @@ def test_phrase_scorer_opportunity(
     result = scorer(make_conversation(customer, "Leave it with me."))
     assert expected == result.value
     assert (0 if expected is None else 1) == result.opportunities
+
+
+def long_turn(turn: TurnAnalysis) -> bool:
+    """An opportunity of our own: a customer turn of more than six tokens."""
+    return len(turn.tokens) > 6
+
+
+def test_phrase_scorer_opportunity_function() -> None:
+    """A function of the shared turn analysis can decide what an opportunity is."""
+    scorer = scorers.phrases("ownership", OWN, opportunity=long_turn)
+    short = scorer(make_conversation("It broke.", "Leave it with me."))
+    long = scorer(
+        make_conversation("It broke again, the third time this week.", "Leave it with me.")
+    )
+    assert (None, 1.0) == (short.value, long.value)
+    check_scorer(scorer)  # a module-level function pickles
 
 
 def test_phrase_scorer_without_a_match_scores_zero() -> None:
@@ -911,6 +927,12 @@ MALFORMED: list[tuple[str, str, str]] = [
         "<string>:6: scorers.x.weight: expected a number",
         "",
     ),
+    (
+        '# comment\n\n[scorers.x]  # mine\nphrases = [\n  "a",\n]\nweight = 3',
+        "<string>:7: scorers.x.weight: expected a number",
+        "",
+    ),
+    ('[scorers.x]\nphrases = ["a"]\n!!!', "<string>:3: invalid TOML", "Invalid statement"),
 ]
 
 
