@@ -129,7 +129,11 @@ class ActiveListening:
         questions = turn.questions()
         if not questions:
             return []
-        generic = [m.span() for blocker in self.cues.blockers for m in blocker.finditer(turn.text)]
+        generic = [
+            m.span()
+            for blocker in self.cues.blockers
+            for m in blocker.finditer(turn.text, turn.folded)
+        ]
         shared_offsets = [turn.token_spans[i][0] for ids in shared.values() for i in ids]
         found = []
         for start, end in questions:

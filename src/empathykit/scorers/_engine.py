@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .._analysis import TurnAnalysis
-    from .._lexicon import CueSet
+    from .._lexicon import Cue, CueSet
 from .._conversation import Role
 from .._results import DimensionScore, Evidence
 
@@ -95,32 +95,36 @@ def cue_evidence(
         within: If given, only matches inside one of these spans count.
     """
     text = turn.text
-    blocked: list[tuple[int, int, str]] = []
-    for blocker in cues.blockers:
-        blocked.extend((m.start(), m.end(), blocker.rule) for m in blocker.finditer(text))
-    found: list[Evidence] = []
+    folded = turn.folded
+    candidates: list[tuple[int, int, Cue]] = []
     for cue in cues.cues:
-        for match in cue.finditer(text):
+        for match in cue.finditer(text, folded):
             start, end = match.span()
             if start == end:
                 continue
             if within is not None and not any(s <= start and end <= e for s, e in within):
                 continue
-            if any(s <= start and end <= e for s, e, _ in blocked):
-                continue
-            if cue.negatable and turn.is_negated(start):
-                continue
-            found.append(
-                Evidence(
-                    turn=turn.index,
-                    start=start,
-                    end=end,
-                    text=text[start:end],
-                    rule=cue.rule,
-                    weight=cue.weight,
-                    explanation=cue.explanation + context,
-                )
+            candidates.append((start, end, cue))
+    if not candidates:
+        return []  # most turns: no need to look for blockers
+    blocked = [m.span() for blocker in cues.blockers for m in blocker.finditer(text, folded)]
+    found: list[Evidence] = []
+    for start, end, cue in candidates:
+        if blocked and any(s <= start and end <= e for s, e in blocked):
+            continue
+        if cue.negatable and turn.is_negated(start):
+            continue
+        found.append(
+            Evidence(
+                turn=turn.index,
+                start=start,
+                end=end,
+                text=text[start:end],
+                rule=cue.rule,
+                weight=cue.weight,
+                explanation=cue.explanation + context,
             )
+        )
     return found
 
 
