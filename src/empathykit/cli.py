@@ -572,7 +572,9 @@ def _cmd_score(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> in
         summary.failed += 1
         stderr.write(f"empathykit: {failure}\n")
 
-    show_progress = not args.quiet and _is_tty(stderr)
+    # The bar goes to a terminal's stderr, unless the results themselves scroll past on it.
+    to_screen = args.output in (None, "-") and _is_tty(stdout)
+    show_progress = not args.quiet and _is_tty(stderr) and not to_screen
     progress = _Progress(
         stderr, _count_records(source.paths) if show_progress else None, show_progress
     )
