@@ -52,6 +52,12 @@ _CLAUSE_PUNCT = frozenset(",;:.!?…()\n")
 _STEMMER = SnowballStemmer("english")
 _CAPS_WORD_RE = re.compile(r"(?<![\w])[A-Z]{3,}(?![\w])")
 _REPEAT_PUNCT_RE = re.compile(r"[!?]{2,}")
+_QUESTION_FORM_RE = re.compile(
+    r"(?:(?:so|and|but|ok|okay|well|hi|hey)[,\s]+)?(?:(?:what|when|where|which|who|whom|whose|why|how)\b"
+    r"|(?:is|are|was|were|do|does|did|have|has|had|can|could|would|will|should|may|might)"
+    r"(?:n't|n’t)?\s+(?:you|u|he|she|it|they|there|that|this|your|his|her|their|i|we)\b)",
+    re.IGNORECASE,
+)
 _SPECIFIC_TOKEN_RE = re.compile(r"\d|^[@#]")
 
 #: How many tokens before a cue a negation may stand and still negate it.
@@ -221,8 +227,20 @@ class TurnAnalysis:
         return 0, len(self.text)
 
     def questions(self) -> tuple[tuple[int, int], ...]:
-        """Spans of the sentences that end in a question mark."""
-        return tuple((s, e) for s, e in self.sentences if "?" in self.text[max(s, e - 3) : e])
+        """Spans of the sentences that ask something.
+
+        A sentence asks when it ends in a question mark, or when it has a question's
+        form — a question word or an auxiliary then a pronoun ("was he your first love",
+        "can you tell me more") — and no closing full stop or exclamation mark.
+        """
+        found = []
+        for start, end in self.sentences:
+            tail = self.text[max(start, end - 3) : end]
+            if "?" in tail or (
+                tail[-1:] not in (".", "!") and _QUESTION_FORM_RE.match(self.text, start, end)
+            ):
+                found.append((start, end))
+        return tuple(found)
 
 
 @attrs.frozen(kw_only=True)

@@ -120,16 +120,23 @@ class ActiveListening:
                         ),
                     )
                 )
-        found.extend(self._questions(turn, shared, where))
+        suggestions = [
+            (e.start, e.end) for e in found if e.rule == "active_listening.suggestion_question"
+        ]
+        found.extend(self._questions(turn, shared, where, suggestions))
         return found
 
     def _questions(
-        self, turn: TurnAnalysis, shared: Mapping[str, list[int]], where: str
+        self,
+        turn: TurnAnalysis,
+        shared: Mapping[str, list[int]],
+        where: str,
+        suggestions: list[tuple[int, int]],
     ) -> list[Evidence]:
         questions = turn.questions()
         if not questions:
             return []
-        generic = [
+        generic = suggestions + [
             m.span()
             for blocker in self.cues.blockers
             for m in blocker.finditer(turn.text, turn.folded)
