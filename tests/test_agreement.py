@@ -20,13 +20,13 @@ ROOT = Path(__file__).resolve().parents[1]
 
 #: (data set, behaviour) -> (ROC-AUC floor, F1 floor or None). Issue targets where met.
 FLOORS: dict[tuple[str, str], tuple[float, float | None]] = {
-    ("cs_twitter", "active_listening"): (0.78, 0.72),  # target AUC 0.80 not yet met (0.790)
+    ("cs_twitter", "active_listening"): (0.80, 0.72),
     ("cs_twitter", "emotional_acknowledgement"): (0.90, 0.80),
     ("cs_twitter", "apology"): (0.97, 0.95),
     ("cs_twitter", "solution_offer"): (0.85, 0.75),
-    ("esconv", "active_listening"): (0.645, None),  # target 0.78 not yet met (0.655)
+    ("esconv", "active_listening"): (0.65, None),  # target 0.78 not yet met (0.659)
     ("esconv", "emotional_acknowledgement"): (0.66, None),  # target 0.72 not yet met (0.669)
-    ("esconv", "solution_offer"): (0.67, None),  # target 0.75 not yet met (0.680)
+    ("esconv", "solution_offer"): (0.70, None),  # target 0.75 not yet met (0.707)
 }
 
 
