@@ -360,7 +360,7 @@ def index_html(
     body = (
         f"<h1>{escape(title)}</h1>"
         f'<p class="muted">{len(entries)} conversations, {mean}; sorted by overall, best '
-        "first. N/A: no behaviour had an opportunity.</p>"
+        "first. N/A: the behaviour had no opportunity in that conversation.</p>"
         f'<table class="index"><thead>{head}</thead><tbody>' + "\n".join(lines) + "</tbody></table>"
     )
     return _page(title, body)
