@@ -28,7 +28,7 @@ _ESCAPE_RE = re.compile(r"\\.")
 _PHRASE_TOKEN_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*\*?|[^\w\s]")
 # What may stand between two words of a phrase: spaces and light punctuation, never a
 # sentence end. Bounded, so it can never backtrack far.
-_GAP = r"[^\w.!?\n]{1,6}"
+_GAP = r"[^\w.!?\n]+"
 
 #: Longest user-supplied pattern, in characters.
 MAX_PATTERN_LENGTH = 500
@@ -184,6 +184,9 @@ class Cue:
         explanation: One line saying why the match counts.
         regex: The compiled phrases and patterns.
         negatable: Whether a negation just before the match cancels it ("not sorry").
+        anchor: ``"sentence"`` or ``"clause"`` to count only matches that open a sentence
+            (or a clause, after a comma or semicolon), whatever white space precedes
+            them: "Try restarting" but not "we try to"; ``None`` for anywhere.
     """
 
     rule: str
@@ -191,6 +194,9 @@ class Cue:
     explanation: str
     regex: re.Pattern[str]
     negatable: bool = True
+    anchor: str | None = attrs.field(
+        default=None, validator=attrs.validators.in_((None, "sentence", "clause"))
+    )
     folded: re.Pattern[str] | None = attrs.field(init=False, eq=False, repr=False)
 
     @folded.default
@@ -210,6 +216,14 @@ class Cue:
         if folded is not None and self.folded is not None:
             return self.folded.finditer(folded)
         return self.regex.finditer(text)
+
+    def opens(self, text: str, start: int) -> bool:
+        """Whether a match at ``start`` opens a sentence or clause, as :attr:`anchor` asks."""
+        if self.anchor is None:
+            return True
+        before = text[max(0, start - 200) : start].rstrip(" \t\r\f\v\"'“‘([*-")
+        ends = ".!?\n…" if self.anchor == "sentence" else ".!?\n…,;:"
+        return not before or before[-1] in ends
 
 
 def _cue_tuple(items: Iterable[Cue]) -> tuple[Cue, ...]:
@@ -234,7 +248,7 @@ class CueSet:
 def _cue_from_table(
     scorer: str, name: str, table: Mapping[str, Any], where: str, *, trusted: bool
 ) -> Cue | None:
-    known = {"weight", "explanation", "phrases", "patterns", "negatable"}
+    known = {"weight", "explanation", "phrases", "patterns", "negatable", "anchor"}
     unknown = set(table) - known
     if unknown:
         raise ConfigurationError(
@@ -261,9 +275,19 @@ def _cue_from_table(
         raise ConfigurationError(
             f"{where}: rule {name!r}: expected explanation as a string and negatable as a boolean"
         )
+    anchor = table.get("anchor")
+    if anchor not in (None, "sentence", "clause"):
+        raise ConfigurationError(
+            f"{where}: rule {name!r}: expected anchor 'sentence' or 'clause', got {anchor!r}"
+        )
     rule = name if "." in name else f"{scorer}.{name}"
     return Cue(
-        rule=rule, weight=float(weight), explanation=explanation, regex=regex, negatable=negatable
+        rule=rule,
+        weight=float(weight),
+        explanation=explanation,
+        regex=regex,
+        negatable=negatable,
+        anchor=anchor,
     )
 
 

@@ -91,7 +91,7 @@ _PHRASE_KEYS = frozenset(
         "blockers",
     }
 )
-_RULE_KEYS = frozenset({"phrases", "patterns", "weight", "explanation", "negatable"})
+_RULE_KEYS = frozenset({"phrases", "patterns", "weight", "explanation", "negatable", "anchor"})
 _TOP_KEYS = frozenset({"scorers", "weights"})
 _STRING_SOURCE = "<string>"
 
@@ -306,6 +306,8 @@ def _rule_table(source: _Source, key: Key, value: object, *, blocker: bool) -> d
         _string(source, (*key, "explanation"), rule["explanation"])
     if "negatable" in rule:
         _boolean(source, (*key, "negatable"), rule["negatable"])
+    if "anchor" in rule and rule["anchor"] not in ("sentence", "clause"):
+        source.fail((*key, "anchor"), f"expected 'sentence' or 'clause', got {rule['anchor']!r}")
     return checked
 
 

@@ -104,6 +104,8 @@ def cue_evidence(
                 continue
             if within is not None and not any(s <= start and end <= e for s, e in within):
                 continue
+            if cue.anchor is not None and not cue.opens(text, start):
+                continue
             candidates.append((start, end, cue))
     if not candidates:
         return []  # most turns: no need to look for blockers
