@@ -162,6 +162,10 @@ class _Pool:
         self._executor: ProcessPoolExecutor | None = None
 
     def submit(self, chunk: list[tuple[int, Conversation]]) -> Future[list[Report | Failure]]:
+        """Send a chunk to a worker; when the pool is already broken, a future that says so."""
+        from concurrent.futures import Future
+        from concurrent.futures.process import BrokenProcessPool
+
         if self._executor is None:
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
@@ -172,7 +176,12 @@ class _Pool:
                 initializer=_init_worker,
                 initargs=(self._options,),
             )
-        return self._executor.submit(_score_chunk, chunk)
+        try:
+            return self._executor.submit(_score_chunk, chunk)
+        except BrokenProcessPool as error:  # a worker died since the last result came back
+            broken: Future[list[Report | Failure]] = Future()
+            broken.set_exception(error)
+            return broken
 
     def reset(self) -> None:
         if self._executor is not None:
@@ -180,9 +189,10 @@ class _Pool:
             self._executor = None
 
     def close(self) -> None:
-        if self._executor is not None:
-            self._executor.shutdown(wait=False, cancel_futures=True)
-            self._executor = None
+        # Waiting costs at most the chunks already running, and leaves no manager thread
+        # for the interpreter's exit hook to race with (CPython 3.11 can then print a
+        # spurious "Bad file descriptor" at exit).
+        self.reset()
 
 
 def _merge(chunk: list[_Item], scored: Iterator[Report | Failure]) -> Iterator[Report | Failure]:
@@ -234,12 +244,16 @@ def _parallel(
                 scored = future.result()
             except BrokenProcessPool:
                 # A worker died; the pool cannot tell which task killed it, so every
-                # chunk in flight is scored again one conversation at a time.
-                suspects = [c for c, _ in pending]
+                # chunk in flight that has no result is scored again one conversation
+                # at a time, in a new pool.
+                in_flight = list(pending)
                 pending.clear()
                 pool.reset()
-                for suspect in suspects:
-                    yield from _isolate(pool, suspect)
+                for suspect, attempt in in_flight:
+                    if attempt.done() and not attempt.cancelled() and attempt.exception() is None:
+                        yield from _merge(suspect, iter(attempt.result()))
+                    else:
+                        yield from _isolate(pool, suspect)
                 fill()
                 continue
             pending.popleft()
