@@ -205,6 +205,13 @@ def test_plugin_is_found_and_loaded_lazily(plugins: Path) -> None:
     ]
 
 
+def test_plugin_loads_after_the_importlib_metadata_backport(plugins: Path) -> None:
+    """Plug-ins load when entry_points() returns the back-port's EntryPoint (dask imports it)."""
+    backport = pytest.importorskip("importlib_metadata")
+    assert backport is not None
+    assert "fake" == empathykit.get_scorer("fake").name
+
+
 def test_plugin_looked_up_by_name_in_score(plugins: Path) -> None:
     """A plug-in name works in score(scorers=...) and in a rules file, as does a plug-in class."""
     assert ["loud", "apology"] == [

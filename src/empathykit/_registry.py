@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from importlib.metadata import EntryPoint, entry_points
-from typing import TypeVar, overload
+from importlib.metadata import entry_points
+from typing import Any, TypeVar, overload
 
 from .exceptions import DuplicateScorerError, PluginError, UnknownScorerError
 from .typing import Scorer
@@ -97,6 +97,20 @@ def _ensure_builtins() -> None:
             _add(name, getattr(scorers, name), "builtin")
 
 
+class _Plugin:
+    """An entry point not loaded yet.
+
+    Wrapped rather than tested with ``isinstance(obj, EntryPoint)``: once a package such
+    as dask imports the ``importlib_metadata`` back-port, ``entry_points()`` returns the
+    back-port's EntryPoint class, not the standard library's.
+    """
+
+    __slots__ = ("entry_point",)
+
+    def __init__(self, entry_point: Any) -> None:
+        self.entry_point = entry_point
+
+
 def _load_plugins() -> None:
     """Register every entry point of the group, unloaded: each loads on first lookup."""
     global _plugins_loaded
@@ -111,14 +125,14 @@ def _load_plugins() -> None:
                     f"plug-in scorer {entry_point.name!r} = {entry_point.value} (from {dist}) "
                     f"uses a name already registered (from {_sources[entry_point.name]})"
                 )
-            _registry[entry_point.name] = entry_point
+            _registry[entry_point.name] = _Plugin(entry_point)
             _descriptions[entry_point.name] = f"plug-in from {dist} ({entry_point.value})"
             _sources[entry_point.name] = f"plug-in {dist}"
 
 
 def _instantiate(name: str, obj: object) -> Scorer:
-    if isinstance(obj, EntryPoint):
-        entry_point = obj
+    if isinstance(obj, _Plugin):
+        entry_point = obj.entry_point
         try:
             obj = entry_point.load()
         except Exception as error:
