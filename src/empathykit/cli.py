@@ -115,12 +115,18 @@ def _scoring_options(parser: argparse.ArgumentParser) -> None:
         choices=("txt", "json", "jsonl", "csv"),
         help="read every file as this format (default: by the file name's ending)",
     )
-    reading.add_argument("--id-column", default="conversation_id", help="CSV input: id column")
-    reading.add_argument("--role-column", default="role", help="CSV input: role column")
-    reading.add_argument("--text-column", default="text", help="CSV input: text column")
-    reading.add_argument(
-        "--timestamp-column", default="timestamp", help="CSV input: optional timestamp column"
-    )
+    for option, default, what in (
+        ("--id-column", "conversation_id", "conversation id"),
+        ("--role-column", "role", "role"),
+        ("--text-column", "text", "text"),
+        ("--timestamp-column", "timestamp", "optional timestamp"),
+    ):
+        reading.add_argument(
+            option,
+            default=default,
+            metavar="NAME",
+            help=f"CSV input: the {what} column (default: {default})",
+        )
 
 
 def _parser() -> argparse.ArgumentParser:
