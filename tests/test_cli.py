@@ -334,3 +334,21 @@ def test_real_process_as_in_the_readme(tmp_path: Path) -> None:
     assert 1 == piped.returncode
     assert "<stdin>:2: invalid JSON" in piped.stderr
     assert ["piped"] == [row["id"] for row in csv.DictReader(stdio.StringIO(piped.stdout))]
+
+
+@pytest.mark.data
+def test_real_airline_threads_score_end_to_end(
+    shared_data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The first 400 real support threads go through the CLI: every record in, one line out."""
+    sample = tmp_path / "sample.jsonl"
+    with (shared_data / "twcs_airlines_dialogues.jsonl").open(encoding="utf-8") as source:
+        lines = [next(source) for _ in range(400)]
+    sample.write_text("".join(lines), encoding="utf-8")
+    target = tmp_path / "scores.csv"
+    code, _, err = run(capsys, "score", str(sample), "-f", "csv", "-o", str(target), "-j", "2")
+    assert 0 == code
+    with target.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [json.loads(line)["id"] for line in lines] == [io.restore_cell(r["id"]) for r in rows]
+    assert err.startswith("400 conversations scored: mean overall ")
