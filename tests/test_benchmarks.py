@@ -1,0 +1,167 @@
+"""The speed benchmarks run and print their ratios (no timing assertions); import stays light."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+import empathykit
+
+PERF = Path(__file__).resolve().parents[1] / "benchmarks" / "perf.py"
+#: Every figure ``perf.py all`` reports.
+FIGURES = {
+    "throughput.ratio",
+    "parallel.speedup",
+    "length.time_ratio",
+    "memory.peak_ratio",
+    "memory.peak_mb",
+    "startup.import_ratio",
+    "startup.help_ratio",
+    "startup.heavy_modules",
+}
+RATIO_LINE = re.compile(
+    r"^RATIO (?P<name>[\w.]+) = (?P<value>[-+.\deE]+)  target (?:>=|<=|<) [.\d]+"
+    r"(?: \(stretch [^)]*\))?  (?:met|MISSED)$",
+    re.MULTILINE,
+)
+#: Modules that ``import empathykit`` must leave for the first scoring call.
+HEAVY = ("nltk", "vaderSentiment", "pandas")
+
+
+def _perf() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("empathykit_perf", PERF)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look the module up while building classes
+    spec.loader.exec_module(module)
+    return module
+
+
+def _heavy_after(code: str) -> list[str]:
+    """The heavy modules loaded in a fresh interpreter after running ``code``."""
+    probe = (
+        f"{code}\nimport json, sys\nprint(json.dumps([m for m in {HEAVY!r} if m in sys.modules]))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120
+    )
+    return list(json.loads(done.stdout.splitlines()[-1]))
+
+
+# -- the smoke run ----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def quick_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
+    """``perf.py all --quick --save FILE``: its output and the JSON file."""
+    saved = tmp_path_factory.mktemp("perf") / "results.json"
+    done = subprocess.run(
+        [sys.executable, str(PERF), "all", "--quick", "--save", str(saved)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    return done.stdout, saved
+
+
+@pytest.mark.slow
+def test_quick_run_prints_every_ratio(quick_run: tuple[str, Path]) -> None:
+    """Each benchmark prints its figure line, and the summary repeats them all."""
+    output, _ = quick_run
+    names = [match["name"] for match in RATIO_LINE.finditer(output)]
+    assert set(names) == FIGURES
+    assert sorted(FIGURES) == sorted(names[len(names) // 2 :])  # the summary
+    assert all(float(match["value"]) >= 0 for match in RATIO_LINE.finditer(output))
+
+
+@pytest.mark.slow
+def test_quick_run_names_machine_and_baseline_runs(quick_run: tuple[str, Path]) -> None:
+    """The output says where it ran and shows each baseline's repetitions."""
+    output, _ = quick_run
+    assert output.startswith("machine: ")
+    for baseline in ("VADER ", "n_jobs=1 ", "import nltk ", "peak RSS "):
+        assert baseline in output
+
+
+@pytest.mark.slow
+def test_quick_run_saves_json(quick_run: tuple[str, Path]) -> None:
+    """--save writes the machine, the per-benchmark load and every figure with its target."""
+    _, saved = quick_run
+    result = json.loads(saved.read_text(encoding="utf-8"))
+    assert {figure["name"] for figure in result["figures"]} == FIGURES
+    assert {"throughput", "parallel", "length", "memory", "startup"} == set(result["benchmarks"])
+    assert result["quick"] is True
+    assert result["machine"]["cpus"] >= 1
+    for figure in result["figures"]:
+        assert {"value", "op", "target", "met"} <= set(figure)
+
+
+# -- the inputs the benchmarks build ----------------------------------------------------
+
+
+def test_synthetic_threads_are_scorable_and_repeatable() -> None:
+    """The generator's threads start with the customer, alternate, and score without failure."""
+    perf = _perf()
+    threads = perf.synthetic_threads(60)
+    assert threads == perf.synthetic_threads(60)
+    for thread in threads:
+        roles = [turn["role"] for turn in thread["turns"]]
+        assert ["customer" if i % 2 == 0 else "agent" for i in range(len(roles))] == roles
+        assert 2 <= len(roles) <= 12
+    failures = [r for r in empathykit.score_many(threads) if isinstance(r, empathykit.Failure)]
+    assert failures == []
+
+
+def test_cycle_turns_repeats_threads_to_an_exact_length() -> None:
+    """A long conversation has exactly the turns asked for, the threads' turns in order."""
+    perf = _perf()
+    threads = perf.synthetic_threads(3)
+    turns = [turn for thread in threads for turn in thread["turns"]]
+    long = perf.cycle_turns(threads, 2 * len(turns) + 1)
+    assert 2 * len(turns) + 1 == len(long)
+    assert turns + turns + turns[:1] == long
+
+
+def test_write_repeated_writes_exact_turn_count(tmp_path: Path) -> None:
+    """The memory benchmark's file has exactly the turns asked for, with distinct ids."""
+    perf = _perf()
+    threads = perf.synthetic_threads(5)
+    path = tmp_path / "turns.jsonl"
+    count = perf.write_repeated(threads, 40, path)
+    records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    assert count == len(records)
+    assert sum(len(record["turns"]) for record in records) == 40
+    assert len(records) == len({record["id"] for record in records})
+
+
+# -- import cost ------------------------------------------------------------------------
+
+
+def test_import_loads_no_heavy_module() -> None:
+    """``import empathykit`` loads neither NLTK, VADER nor pandas."""
+    assert _heavy_after("import empathykit") == []
+
+
+def test_help_loads_no_heavy_module() -> None:
+    """``empathykit --help`` loads neither NLTK, VADER nor pandas."""
+    code = "import contextlib, io\nfrom empathykit.cli import main\n"
+    code += "with contextlib.redirect_stdout(io.StringIO()):\n    assert main(['--help']) == 0"
+    assert _heavy_after(code) == []
+
+
+def test_first_score_loads_nltk_and_vader() -> None:
+    """The probe sees NLTK and VADER once something is scored (so the checks above can fail)."""
+    code = "import empathykit\nempathykit.score('Customer: It broke.\\nAgent: Sorry!')"
+    assert _heavy_after(code) == ["nltk", "vaderSentiment"]
