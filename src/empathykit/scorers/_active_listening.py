@@ -100,6 +100,24 @@ class ActiveListening:
         for token_index, token_stem in zip(turn.content, turn.stems, strict=True):
             if token_stem in context and token_stem not in self.generic_stems:
                 shared.setdefault(token_stem, []).append(token_index)
+        excluded = [
+            m.span()
+            for blocker in self.cues.blockers
+            if blocker.rule == f"{self.name}.excluded"
+            for m in blocker.finditer(turn.text, turn.folded)
+        ]
+        if excluded:  # the user's exclude_phrases veto echoed words inside them too
+            shared = {
+                s: kept
+                for s, ids in shared.items()
+                if (
+                    kept := [
+                        i
+                        for i in ids
+                        if not any(a <= turn.token_spans[i][0] < b for a, b in excluded)
+                    ]
+                )
+            }
         strength = sum(2 if any(c.isdigit() for c in s) else 1 for s in shared)
         if shared:
             weight = OVERLAP_WEIGHTS[min(strength, len(OVERLAP_WEIGHTS) - 1)]

@@ -1,0 +1,60 @@
+"""Active listening beyond the case table: context, exclusions, questions by form."""
+
+from __future__ import annotations
+
+import empathykit
+from empathykit.scorers import active_listening
+
+
+def _rules_and_texts(chat: list[tuple[str, str]], **options: object) -> list[tuple[str, str]]:
+    scorer = active_listening(**options)  # type: ignore[arg-type]
+    report = empathykit.score(chat, scorers=[scorer])
+    return [(ev.rule, ev.text) for ev in report["active_listening"].evidence]
+
+
+def test_exclude_phrases_veto_echoed_words_inside_them() -> None:
+    """A user's exclude_phrases also veto echoed customer words inside the excluded span."""
+    chat = [
+        ("customer", "My refund for order 1142 is missing."),
+        ("agent", "Please DM us about your refund and order 1142."),
+    ]
+    assert ("active_listening.reflects_details", "refund") in _rules_and_texts(chat)
+    excluded = _rules_and_texts(chat, exclude_phrases=["DM us about your refund"])
+    assert ("active_listening.reflects_details", "refund") not in excluded
+    assert ("active_listening.reflects_details", "1142") in excluded
+
+
+def test_only_recent_customer_turns_are_echoed() -> None:
+    """Words from customer turns older than context_turns earn no echo credit."""
+    chat = [
+        ("customer", "The blender arrived cracked."),
+        ("agent", "Thanks for letting us know."),
+        ("customer", "Also the invoice is wrong."),
+        ("agent", "Noted."),
+        ("customer", "And nobody answered my email."),
+        ("agent", "I can replace the blender today."),
+    ]
+    assert ("active_listening.reflects_details", "blender") in _rules_and_texts(chat)
+    assert ("active_listening.reflects_details", "blender") not in _rules_and_texts(
+        chat, context_turns=2
+    )
+
+
+def test_a_question_without_a_question_mark_is_recognised_by_its_form() -> None:
+    """'can you tell me more about the error' asks, though it has no question mark."""
+    chat = [
+        ("customer", "The app shows an error when I pay."),
+        ("agent", "can you tell me more about the error"),
+    ]
+    rules = {rule for rule, _ in _rules_and_texts(chat)}
+    assert "active_listening.detail_question" in rules
+
+
+def test_a_statement_is_not_a_question() -> None:
+    """A statement that starts like a question but ends with a full stop is not one."""
+    chat = [
+        ("customer", "The app shows an error when I pay."),
+        ("agent", "Is there a fix coming. Yes, tomorrow."),
+    ]
+    rules = {rule for rule, _ in _rules_and_texts(chat)}
+    assert not rules & {"active_listening.question", "active_listening.detail_question"}
