@@ -15,4 +15,4 @@ def test_readme_example_output_is_real() -> None:
     assert test.examples, "README.md has no >>> example"
     runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
     runner.run(test)
-    assert 0 == runner.failures
+    assert runner.failures == 0
