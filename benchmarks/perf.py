@@ -253,20 +253,39 @@ def clock(function: Callable[[], object]) -> float:
     return time.perf_counter() - start
 
 
+@dataclass
+class Paired:
+    """Wall and CPU times (this process) of a baseline and a candidate, run alternately."""
+
+    base: list[float] = field(default_factory=list)
+    cand: list[float] = field(default_factory=list)
+    base_cpu: list[float] = field(default_factory=list)
+    cand_cpu: list[float] = field(default_factory=list)
+
+    def ratios(self, *, cpu: bool = False, inverse: bool = False) -> list[float]:
+        """Per-repetition baseline time over candidate time (or the inverse)."""
+        base, cand = (self.base_cpu, self.cand_cpu) if cpu else (self.base, self.cand)
+        pairs = zip(base, cand, strict=True)
+        return [c / b if inverse else b / c for b, c in pairs]
+
+    def run(self, function: Callable[[], object], *, baseline: bool) -> None:
+        cpu = time.process_time()
+        wall = clock(function)
+        cpu = time.process_time() - cpu
+        (self.base if baseline else self.cand).append(wall)
+        (self.base_cpu if baseline else self.cand_cpu).append(cpu)
+
+
 def alternate(
     baseline: Callable[[], object], candidate: Callable[[], object], repeat: int
-) -> tuple[list[float], list[float]]:
+) -> Paired:
     """Time both ``repeat`` times, alternating which goes first (so drift hits both)."""
-    base_times: list[float] = []
-    cand_times: list[float] = []
+    paired = Paired()
     for rep in range(repeat):
-        if rep % 2:
-            cand_times.append(clock(candidate))
-            base_times.append(clock(baseline))
-        else:
-            base_times.append(clock(baseline))
-            cand_times.append(clock(candidate))
-    return base_times, cand_times
+        first_baseline = rep % 2 == 0
+        paired.run(baseline if first_baseline else candidate, baseline=first_baseline)
+        paired.run(candidate if first_baseline else baseline, baseline=not first_baseline)
+    return paired
 
 
 def fmt_runs(values: Sequence[float], unit: str = "s") -> str:
@@ -377,8 +396,8 @@ def bench_throughput(ctx: Context) -> None:
         pass
     for text in texts[:200]:
         vader.polarity_scores(text)
-    base, cand = alternate(baseline, candidate, ctx.repeat(3))
-    ratios = [b / c for b, c in zip(base, cand, strict=True)]
+    paired = alternate(baseline, candidate, ctx.repeat(3))
+    base, cand, ratios = paired.base, paired.cand, paired.ratios()
     print(f"  VADER       runs {fmt_runs(base)}; {len(texts) / median(base):,.0f} turns/s")
     print(f"  empathykit  runs {fmt_runs(cand)}; {len(texts) / median(cand):,.0f} turns/s")
     ctx.report(
@@ -389,7 +408,8 @@ def bench_throughput(ctx: Context) -> None:
             target=0.5,
             stretch=1.0,
             detail="empathykit turns/s over VADER turns/s, median of "
-            f"{len(ratios)} paired runs ({fmt_runs(ratios, 'x')})",
+            f"{len(ratios)} paired runs ({fmt_runs(ratios, 'x')}); in CPU time "
+            f"{median(paired.ratios(cpu=True)):.3g}",
             runs=ratios,
         )
     )
@@ -405,19 +425,27 @@ def bench_parallel(ctx: Context) -> None:
     threads = ctx.source.threads(ctx.args.limit or ctx.size(10_000, 400))
     print(f"input: {len(threads):,} threads, {_turn_count(threads):,} turns; {os.cpu_count()} CPUs")
 
+    workers_cpu: list[float] = []
+
     def run(jobs: int) -> Callable[[], None]:
         def go() -> None:
+            before = _children_cpu()
             for _ in empathykit.score_many(threads, n_jobs=jobs):
                 pass
+            if jobs > 1:
+                workers_cpu.append(_children_cpu() - before)
 
         return go
 
     for _ in empathykit.score_many(threads[:50]):
         pass
-    one, two = alternate(run(1), run(2), ctx.repeat(3))
-    speedups = [a / b for a, b in zip(one, two, strict=True)]
-    print(f"  n_jobs=1  runs {fmt_runs(one)}")
-    print(f"  n_jobs=2  runs {fmt_runs(two)}")
+    paired = alternate(run(1), run(2), ctx.repeat(3))
+    one, two, speedups = paired.base, paired.cand, paired.ratios()
+    print(f"  n_jobs=1  runs {fmt_runs(one)}; CPU {fmt_runs(paired.base_cpu)}")
+    print(
+        f"  n_jobs=2  runs {fmt_runs(two)}; CPU of the parent {fmt_runs(paired.cand_cpu)}, "
+        f"of the workers {fmt_runs(workers_cpu)} (counted once they have exited)"
+    )
     ctx.report(
         Figure(
             name="parallel.speedup",
@@ -429,6 +457,14 @@ def bench_parallel(ctx: Context) -> None:
             runs=speedups,
         )
     )
+
+
+def _children_cpu() -> float:
+    """User + system CPU seconds of this process's exited (waited-for) children."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def bench_length(ctx: Context) -> None:
@@ -448,8 +484,8 @@ def bench_length(ctx: Context) -> None:
 
     run(small)()  # warm up caches on the same turns both runs use
     run(large)()
-    short, long = alternate(run(small), run(large), ctx.repeat(5))
-    ratios = [b / a for a, b in zip(short, long, strict=True)]
+    paired = alternate(run(small), run(large), ctx.repeat(5))
+    short, long, ratios = paired.base, paired.cand, paired.ratios(inverse=True)
     print(f"  {small_n:>6,} turns  runs {fmt_runs(short)}")
     print(f"  {large_n:>6,} turns  runs {fmt_runs(long)}")
     ctx.report(
@@ -459,7 +495,8 @@ def bench_length(ctx: Context) -> None:
             op="<=",
             target=11,
             detail=f"time for {large_n:,} turns over time for {small_n:,} (10x the turns), "
-            f"median of {len(ratios)} paired runs ({fmt_runs(ratios, 'x')})",
+            f"median of {len(ratios)} paired runs ({fmt_runs(ratios, 'x')}); in CPU time "
+            f"{median(paired.ratios(cpu=True, inverse=True)):.3g}",
             runs=ratios,
         )
     )
@@ -659,8 +696,14 @@ def machine() -> dict[str, Any]:
             from importlib.metadata import version
 
             versions[package] = version(package)
+    try:
+        import empathykit
+
+        package = Path(empathykit.__file__).parent
+    except ImportError:
+        package = HERE
     commit = subprocess.run(
-        ["git", "-C", str(HERE), "describe", "--always", "--dirty"],
+        ["git", "-C", str(package), "describe", "--always", "--dirty"],
         capture_output=True,
         text=True,
         check=False,
@@ -678,6 +721,7 @@ def machine() -> dict[str, Any]:
         "platform": platform.platform(),
         "versions": versions,
         "commit": commit or None,
+        "package": str(package),
     }
 
 
@@ -717,7 +761,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(
         f"machine: {info['cpus']} CPUs ({info['usable_cpus']} usable), {info['cpu_model']}, "
         f"{info['implementation']} {info['python']}, empathykit "
-        f"{info['versions'].get('empathykit', '?')} at {info['commit'] or '?'}"
+        f"{info['versions'].get('empathykit', '?')} from {info['package']} "
+        f"(commit {info['commit'] or 'unknown: not a git checkout'})"
     )
     print(f"data: {ctx.source.description}{'; --quick sizes' if args.quick else ''}")
     timings: dict[str, dict[str, Any]] = {}
