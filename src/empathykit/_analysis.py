@@ -46,8 +46,9 @@ _TOKEN_PATTERN = r"https?://\S+|www\.\S+|[@#][^\W_]\w*|\d+(?:[.,:/-]\d+)*|[^\W\d
 # quarter of the analysis time; the pattern is applied directly instead.
 _TOKEN_RE = re.compile(_TOKEN_PATTERN)
 # A sentence ends at . ! ? … (with closing quotes or brackets) before white space, or at
-# a line break.
-_SENTENCE_END_RE = re.compile(r"[.!?…]+[\"'’”)\]]*(?=\s)|\n")
+# a line break. A run of end marks is matched from its first mark only, and possessively,
+# so a long run with no space after it ("!!!…!x") costs linear time, not quadratic.
+_SENTENCE_END_RE = re.compile(r"(?<![.!?…])[.!?…]++[\"'’”)\]]*+(?=\s)|\n")
 _CLAUSE_PUNCT = frozenset(",;:.!?…()\n")
 _STEMMER = SnowballStemmer("english")
 _CAPS_WORD_RE = re.compile(r"(?<![\w])[A-Z]{3,}(?![\w])")
@@ -60,6 +61,11 @@ _QUESTION_FORM_RE = re.compile(
 )
 _SPECIFIC_TOKEN_RE = re.compile(r"\d|^[@#]")
 
+#: Longest text VADER reads in one piece. VADER's time grows with the square of a text's
+#: length (it lower-cases every word again for each word), so a longer customer turn is
+#: read in pieces of at most this many characters, cut at white space, and the pieces'
+#: scores are averaged, weighted by length: linear time whatever the length.
+SENTIMENT_CHUNK = 1000
 #: How many tokens before a cue a negation may stand and still negate it.
 NEGATION_WINDOW = 3
 #: A customer turn with at least this many content words has "specific details".
@@ -312,6 +318,36 @@ def _signals(
     )
 
 
+def _pieces(text: str, size: int) -> list[str]:
+    """``text`` cut into pieces of at most ``size`` characters, at white space if any."""
+    pieces = []
+    start = 0
+    while len(text) - start > size:
+        cut = max(text.rfind(" ", start, start + size), text.rfind("\n", start, start + size))
+        end = cut + 1 if cut > start else start + size
+        pieces.append(text[start:end])
+        start = end
+    pieces.append(text[start:])
+    return pieces
+
+
+def _sentiment(text: str) -> Sentiment:
+    """VADER's reading of ``text``; longer than :data:`SENTIMENT_CHUNK`, read in pieces."""
+    if len(text) <= SENTIMENT_CHUNK:
+        scores = _vader().polarity_scores(text)
+    else:
+        scores = dict.fromkeys(("compound", "pos", "neg", "neu"), 0.0)
+        for piece in _pieces(text, SENTIMENT_CHUNK):
+            for key, value in _vader().polarity_scores(piece).items():
+                scores[key] += float(value) * len(piece) / len(text)
+    return Sentiment(
+        compound=min(1.0, max(-1.0, float(scores["compound"]))),
+        positive=float(scores["pos"]),
+        negative=float(scores["neg"]),
+        neutral=float(scores["neu"]),
+    )
+
+
 def analyse_turn(index: int, role: Role, text: str) -> TurnAnalysis:
     """Analyse one turn on its own (the context-free part of the analysis)."""
     spans: list[tuple[int, int]] = []
@@ -330,13 +366,7 @@ def analyse_turn(index: int, role: Role, text: str) -> TurnAnalysis:
             stems.append(token_stem)
     sentiment = tone = signals = None
     if role is Role.CUSTOMER:
-        scores = _vader().polarity_scores(text)
-        sentiment = Sentiment(
-            compound=float(scores["compound"]),
-            positive=float(scores["pos"]),
-            negative=float(scores["neg"]),
-            neutral=float(scores["neu"]),
-        )
+        sentiment = _sentiment(text)
         tone = Tone(
             caps_words=len(_CAPS_WORD_RE.findall(text)),
             repeated_punctuation=len(_REPEAT_PUNCT_RE.findall(text)),

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 
 import attrs
 
-from .exceptions import InvalidConversationError
+from .exceptions import ConfigurationError, InvalidConversationError
 
 if TYPE_CHECKING:
     from ._analysis import ConversationAnalysis
@@ -40,6 +40,39 @@ ROLE_ALIASES: Mapping[str, Role] = {
 RoleMap: TypeAlias = Mapping[str, "Role | str | None"]
 
 
+def show(value: object, width: int = 60) -> str:
+    """``repr(value)`` cut to ``width`` characters, for error messages; never raises.
+
+    A value whose ``repr`` fails (a broken ``__repr__``, an int of more than 4,300
+    digits) is shown by its type alone.
+    """
+    try:
+        text = repr(value)
+    except Exception:
+        return f"<{type(value).__name__} object>"
+    return text[:width]
+
+
+def check_roles(roles: object) -> None:
+    """Refuse a ``roles=`` that is not a mapping of speaker names (str) to roles.
+
+    Raises:
+        ConfigurationError: ``roles`` is not a mapping, or has a name that is not a str.
+    """
+    if roles is None:
+        return
+    if not isinstance(roles, Mapping):
+        raise ConfigurationError(
+            "roles: expected a mapping of speaker names to 'agent', 'customer' or None, "
+            f"such as {{'Dana': 'agent'}}, got {type(roles).__name__} {show(roles)}"
+        )
+    for name in roles:
+        if not isinstance(name, str):
+            raise ConfigurationError(
+                f"roles: expected speaker names as str, got {type(name).__name__} {show(name)}"
+            )
+
+
 def _accepted_roles(roles: RoleMap | None) -> str:
     names = sorted(set(ROLE_ALIASES) | {k.casefold() for k in (roles or {})})
     return ", ".join(names)
@@ -54,7 +87,7 @@ def resolve_role(
     if not isinstance(value, str):
         raise InvalidConversationError(
             f"expected the role as a string such as 'agent' or 'customer', "
-            f"got {type(value).__name__} {value!r:.60}",
+            f"got {type(value).__name__} {show(value)}",
             turn=turn,
         )
     key = " ".join(value.split()).casefold()
@@ -67,7 +100,7 @@ def resolve_role(
     role = ROLE_ALIASES.get(key)
     if role is None:
         raise InvalidConversationError(
-            f"unknown role {value!r:.60}; accepted roles are {_accepted_roles(roles)} "
+            f"unknown role {show(value)}; accepted roles are {_accepted_roles(roles)} "
             "(map other names with roles={'Dana': 'agent'})",
             turn=turn,
         )
@@ -83,10 +116,18 @@ def _role_converter(value: object) -> Role:
 def _check_text(instance: object, attribute: attrs.Attribute[str], value: object) -> None:
     if not isinstance(value, str):
         raise InvalidConversationError(
-            f"expected the turn text as a str, got {type(value).__name__} {value!r:.60}"
+            f"expected the turn text as a str, got {type(value).__name__} {show(value)}"
         )
     if not value.strip():
-        raise InvalidConversationError(f"expected non-empty turn text, got {value!r:.60}")
+        raise InvalidConversationError(f"expected non-empty turn text, got {show(value)}")
+
+
+def _optional_str(instance: object, attribute: attrs.Attribute[str | None], value: object) -> None:
+    if value is not None and not isinstance(value, str):
+        raise InvalidConversationError(
+            f"expected the {attribute.name} as a str or None, "
+            f"got {type(value).__name__} {show(value)}"
+        )
 
 
 @attrs.frozen(kw_only=True)
@@ -100,7 +141,8 @@ class Turn:
         timestamp: When it was said, as given in the source (kept, not interpreted).
 
     Raises:
-        InvalidConversationError: The role is unknown or the text is empty or not a string.
+        InvalidConversationError: The role is unknown, the text is empty or not a string, or
+            the speaker or timestamp is neither a string nor ``None``.
 
     Example:
         >>> Turn(role="user", text="My parcel never arrived.").role
@@ -109,8 +151,8 @@ class Turn:
 
     role: Role = attrs.field(converter=_role_converter)
     text: str = attrs.field(validator=_check_text)
-    speaker: str | None = None
-    timestamp: str | None = None
+    speaker: str | None = attrs.field(default=None, validator=_optional_str)
+    timestamp: str | None = attrs.field(default=None, validator=_optional_str)
 
 
 def _to_turns(value: Iterable[Turn]) -> tuple[Turn, ...]:
@@ -125,7 +167,7 @@ def _check_turns(
     for index, turn in enumerate(value):
         if not isinstance(turn, Turn):
             raise InvalidConversationError(
-                f"expected a Turn, got {type(turn).__name__} {turn!r:.60} "
+                f"expected a Turn, got {type(turn).__name__} {show(turn)} "
                 "(use empathykit.as_conversation() to convert dicts, tuples or transcripts)",
                 turn=index,
             )
@@ -140,7 +182,8 @@ class Conversation:
         id: An identifier carried into reports and error messages.
 
     Raises:
-        InvalidConversationError: No turns, or an item that is not a :class:`Turn`.
+        InvalidConversationError: No turns, an item that is not a :class:`Turn`, or an id
+            that is neither a string nor ``None``.
 
     Example:
         >>> conv = Conversation(turns=[Turn(role="customer", text="Hi")], id="c-1")
@@ -149,7 +192,7 @@ class Conversation:
     """
 
     turns: tuple[Turn, ...] = attrs.field(converter=_to_turns, validator=_check_turns)
-    id: str | None = None
+    id: str | None = attrs.field(default=None, validator=_optional_str)
 
     def __len__(self) -> int:
         return len(self.turns)
@@ -222,7 +265,7 @@ def _turn_from_item(item: object, index: int, roles: RoleMap | None) -> Turn | N
     else:
         raise InvalidConversationError(
             "expected a Turn, a dict with 'role' and 'text', or a (role, text) pair, "
-            f"got {type(item).__name__} {item!r:.60}",
+            f"got {type(item).__name__} {show(item)}",
             turn=index,
         )
     role = resolve_role(role_value, roles=roles, turn=index)
@@ -266,7 +309,7 @@ def parse_transcript(text: str, *, roles: RoleMap | None = None) -> list[Turn]:
             if line.strip():
                 raise InvalidConversationError(
                     f"line {line_no}: expected a transcript line such as 'Agent: Hello', "
-                    f"got {line!r:.60}",
+                    f"got {show(line)}",
                     turn=0,
                 )
             continue
@@ -305,6 +348,7 @@ def as_conversation(
 
     Raises:
         InvalidConversationError: The input is malformed; the message names the turn.
+        ConfigurationError: ``roles`` is not a mapping of speaker names (str) to roles.
 
     Example:
         >>> conv = as_conversation([("customer", "It broke."), ("agent", "Sorry about that!")])
@@ -312,6 +356,7 @@ def as_conversation(
         ['customer', 'agent']
     """
     data: object = value  # checked at run time: callers pass anything
+    check_roles(roles)
     if isinstance(data, Conversation):
         if roles is None:
             return data if id is None else attrs.evolve(data, id=id)
@@ -336,7 +381,7 @@ def as_conversation(
     else:
         raise InvalidConversationError(
             "expected a Conversation, a list of turns or a transcript string, "
-            f"got {type(data).__name__} {data!r:.60}"
+            f"got {type(data).__name__} {show(data)}"
         )
     turns_out = [
         turn

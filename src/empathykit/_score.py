@@ -6,7 +6,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
 
-from ._conversation import Conversation, ConversationLike, Role, RoleMap, as_conversation
+from ._conversation import Conversation, ConversationLike, Role, RoleMap, as_conversation, show
 from ._registry import get_scorer
 from ._results import DimensionScore, Report, SentimentTrajectory
 from .exceptions import (
@@ -51,13 +51,18 @@ def resolve_scorers(scorers: Iterable[ScorerLike] | None) -> tuple[Scorer, ...]:
             f"expected a list of scorers or scorer names, got the string {scorers!r} "
             f"(write scorers=[{scorers!r}])"
         )
+    if not isinstance(scorers, Iterable):
+        raise ConfigurationError(
+            "expected a list of scorers or scorer names, "
+            f"got {type(scorers).__name__} {show(scorers)}"
+        )
     resolved: list[Scorer] = []
     for item in scorers:
         scorer = get_scorer(item) if isinstance(item, str) else item
         if not isinstance(scorer, Scorer):
             raise ConfigurationError(
                 "expected a scorer (an object with 'name' and '__call__(conversation)') or a "
-                f"registered name, got {type(item).__name__} {item!r:.60}"
+                f"registered name, got {type(item).__name__} {show(item)}"
             )
         resolved.append(scorer)
     names = [s.name for s in resolved]
@@ -77,7 +82,7 @@ def resolve_weights(
     if weights is not None and not isinstance(weights, Mapping):
         raise ConfigurationError(
             f"expected weights as a mapping such as {{'apology': 2}}, "
-            f"got {type(weights).__name__} {weights!r:.60}"
+            f"got {type(weights).__name__} {show(weights)}"
         )
     for name, weight in (weights or {}).items():
         if name not in result:

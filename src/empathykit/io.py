@@ -35,6 +35,7 @@ import csv
 import json
 import os
 import re
+import stat
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -177,12 +178,27 @@ def _walk(folder: Path) -> Iterator[Path | InputFileError]:
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
             if not name.startswith(".") and Path(name).suffix.lower() in FORMATS:
-                yield Path(root, name)
+                path = Path(root, name)
+                if _is_special(path):  # opening a FIFO with no writer would wait forever
+                    yield InputFileError(
+                        "not a regular file (a FIFO, socket or device); skipped", path=str(path)
+                    )
+                else:
+                    yield path
     for error in errors:
         yield InputFileError(
             f"cannot read the folder: {error.strerror or error}",
             path=os.fspath(error.filename or folder),
         )
+
+
+def _is_special(path: Path) -> bool:
+    """Whether ``path`` exists and is neither a regular file nor a folder."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:  # a broken link: opening it reports the problem
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
 
 
 def _expand(paths: Iterable[PathLike]) -> Iterator[Path | InputFileError]:
@@ -490,7 +506,15 @@ def _transcript(
     except InvalidConversationError as error:
         match = _LINE_PREFIX_RE.match(error.reason)
         if match:
-            line = first_line + int(match[1]) - 1
+            # The transcript parser also breaks lines at \r, U+2028 and the like, which
+            # a file line may hold: map its line number back to the file's.
+            file_lines = [
+                offset
+                for offset, line in enumerate(section)
+                for _ in (line + "\n").splitlines()
+            ]
+            number = int(match[1]) - 1
+            line = first_line + (file_lines[number] if number < len(file_lines) else number)
             reason = match[2]
         else:
             line = first_line + (_turn_line(section, error.turn) if error.turn else 0)
