@@ -83,7 +83,8 @@ footer { margin-top: 2rem; font-size: .8rem; color: var(--muted); }
 
 
 def _colour(name: str) -> str:
-    return BEHAVIOUR_COLOURS.get(name) or _PALETTE[zlib.crc32(name.encode()) % len(_PALETTE)]
+    key = name.encode("utf-8", "surrogatepass")  # a name may hold lone surrogates
+    return BEHAVIOUR_COLOURS.get(name) or _PALETTE[zlib.crc32(key) % len(_PALETTE)]
 
 
 def _fmt(value: float | None, signed: bool = False) -> str:
