@@ -559,33 +559,51 @@ def _status_kb(pid: int, key: str) -> int | None:
     return None
 
 
+# A fresh, small interpreter starts the measured command and reports the command's peak
+# RSS. Started straight from this process, the command's ru_maxrss would include this
+# process's own peak: Linux carries a vfork()ed child's parent's high-water RSS across exec.
+_LAUNCHER = """
+import json, os, subprocess, sys
+child = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL)
+print(child.pid, flush=True)
+_, status, usage = os.wait4(child.pid, 0)
+print(json.dumps([os.waitstatus_to_exitcode(status), usage.ru_maxrss]), flush=True)
+"""
+
+
 def run_measured(command: list[str]) -> tuple[float, int, list[int]]:
     """Run ``command``; its wall time, peak RSS (KiB) and its RSS sampled every 0.2 s."""
     samples: list[int] = []
     start = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    launcher = subprocess.Popen(
+        [sys.executable, "-c", _LAUNCHER, *command],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert launcher.stdout is not None
+    assert launcher.stderr is not None
+    pid = int(launcher.stdout.readline())
     done = threading.Event()
 
     def sample() -> None:
         while not done.wait(0.2):
-            rss = _status_kb(process.pid, "VmRSS")
+            rss = _status_kb(pid, "VmRSS")
             if rss:
                 samples.append(rss)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
-    assert process.stderr is not None
-    errors = process.stderr.read()  # drained while it runs, so it cannot block on a full pipe
-    _, status, usage = os.wait4(process.pid, 0)
+    errors = launcher.stderr.read()  # drained while it runs, so it cannot block on a full pipe
+    result = launcher.stdout.read()
+    launcher.wait()
     elapsed = time.perf_counter() - start
-    process.returncode = os.waitstatus_to_exitcode(status)
     done.set()
     sampler.join()
-    if process.returncode != 0:
-        raise RuntimeError(
-            f"{' '.join(command)} exited with {process.returncode}: {errors.decode()[-2000:]}"
-        )
-    return elapsed, usage.ru_maxrss, samples  # ru_maxrss is in KiB on Linux
+    code, peak = json.loads(result) if result.strip() else (launcher.returncode, 0)
+    if code != 0 or launcher.returncode != 0:
+        raise RuntimeError(f"{' '.join(command)} exited with {code}: {errors[-2000:]}")
+    return elapsed, int(peak), samples  # ru_maxrss is in KiB on Linux
 
 
 def _curve(samples: Sequence[int]) -> str:
