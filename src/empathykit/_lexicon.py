@@ -12,9 +12,12 @@ from __future__ import annotations
 
 import re
 import tomllib
+import warnings
 from collections.abc import Iterable, Iterator, Mapping
 from functools import cache
 from importlib import resources
+from re import _constants as _sre  # type: ignore[attr-defined]
+from re import _parser as _sre_parse  # type: ignore[attr-defined]
 from typing import Any
 
 import attrs
@@ -32,10 +35,9 @@ _GAP = r"[^\w.!?\n]+"
 
 #: Longest user-supplied pattern, in characters.
 MAX_PATTERN_LENGTH = 500
-#: Nested quantifiers such as ``(a+)+`` or ``(\w*)*`` make Python's backtracking regex
-#: engine exponential; user patterns containing them are refused.
-_NESTED_QUANTIFIER_RE = re.compile(r"\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)\s*(?:[+*]|\{\d*,)")
-_BACKREFERENCE_RE = re.compile(r"\\[1-9]|\(\?P=")
+_REPEATS = frozenset({_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT})
+_ZERO_WIDTH = frozenset({_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT})
+_ANY = None  # "could start with any character", for _starts
 
 
 def _phrase_units(phrase: str) -> tuple[str, list[str], str]:
@@ -115,21 +117,126 @@ def phrases_to_regex(phrases: Iterable[str]) -> str | None:
     return "|".join(head + _emit(node) for head, node in sorted(tries.items()))
 
 
+def _starts(items: Any) -> tuple[frozenset[str] | None, bool]:
+    """The characters a parsed regex sequence can start with (``None``: any), and whether
+    it can match the empty string. Literals are folded: patterns ignore case."""
+    found: set[str] = set()
+    for op, av in items:
+        if op in _ZERO_WIDTH:
+            continue
+        if op is _sre.LITERAL:
+            return frozenset(found | {chr(av).lower()}), False
+        if op in (_sre.SUBPATTERN, _sre.ATOMIC_GROUP):
+            first, empty = _starts(av[-1] if op is _sre.SUBPATTERN else av)
+        elif op in _REPEATS:
+            first, empty = _starts(av[2])
+            empty = empty or av[0] == 0
+        elif op is _sre.BRANCH:
+            results = [_starts(branch) for branch in av[1]]
+            firsts = [first for first, _ in results if first is not _ANY]
+            if len(firsts) < len(results):
+                return _ANY, True
+            first = frozenset().union(*firsts)
+            empty = any(empty for _, empty in results)
+        else:  # a class, any character, a category, a group reference
+            return _ANY, False
+        if first is _ANY:
+            return _ANY, empty
+        found |= first
+        if not empty:
+            return frozenset(found), False
+    return frozenset(found), True
+
+
+def _overlapping(branches: list[Any]) -> bool:
+    """Whether two alternatives could both match at one position (or one matches nothing)."""
+    seen: set[str] = set()
+    for branch in branches:
+        first, empty = _starts(branch)
+        if first is _ANY or empty or seen & first:
+            return True
+        seen |= first
+    return False
+
+
+def _hazard(items: Any, repeated: bool) -> str | None:
+    """Why a parsed pattern can backtrack catastrophically, or ``None``.
+
+    ``repeated`` is true inside a group that repeats more than once ("+", "*", "{2,}",
+    "{20}"). There a second variable repetition ("(a+)+", "(.*a){20}", "(a?a?)+") or
+    alternatives that can match the same text ("(a|a)*", "(a|ab)*") let the engine split
+    one run of text in exponentially many ways when the rest of the pattern fails.
+    """
+    for op, av in items:
+        if op in _REPEATS:
+            low, high, body = av
+            many = high > 1
+            if repeated and low != high and op is not _sre.POSSESSIVE_REPEAT:
+                return "nested"
+            found = _hazard(body, repeated or many)
+        elif op is _sre.SUBPATTERN:
+            found = _hazard(av[-1], repeated)
+        elif op is _sre.ATOMIC_GROUP:
+            found = _hazard(av, False)  # the engine never backtracks into it
+        elif op in (_sre.ASSERT, _sre.ASSERT_NOT):
+            found = _hazard(av[1], repeated)
+        elif op is _sre.BRANCH:
+            if repeated and _overlapping(av[1]):
+                return "alternation"
+            found = next((h for b in av[1] if (h := _hazard(b, repeated)) is not None), None)
+        elif op in (_sre.GROUPREF, _sre.GROUPREF_EXISTS):
+            return "back-reference"
+        else:
+            found = None
+        if found is not None:
+            return found
+    return None
+
+
+_HAZARDS = {
+    "nested": "repeats a group that itself repeats (like '(a+)+', '(a?a?)+' or '(.*a){20}')",
+    "alternation": "repeats alternatives that can match the same text (like '(a|a)*' or '(a|ab)+')",
+    "back-reference": "uses a back-reference",
+}
+
+
 def _check_user_pattern(pattern: str, where: str) -> None:
+    """Refuse a user pattern that could backtrack catastrophically.
+
+    The pattern is parsed with Python's own regex parser and refused when it is longer than
+    :data:`MAX_PATTERN_LENGTH` characters, or when, inside a group repeated more than once,
+    it repeats something a variable number of times again (``(a+)+``, ``(\\w+\\s?)*$``,
+    ``(.*a){20}``, ``(?:a?a?)+``), or has alternatives that can start with the same
+    character or match nothing (``(a|a)*b``, ``(a|ab)+``), or when it uses a
+    back-reference (``(a)\\1``).
+    Possessive repeats (``a++``) and atomic groups (``(?>a+)``), which never backtrack,
+    are allowed. What remains is at worst polynomial in the length of a turn: a sequence
+    of repeats that can match the same text, such as ``\\s*,?\\s*``, is not refused.
+
+    Raises:
+        ConfigurationError: The pattern is too long or could backtrack catastrophically.
+    """
     if len(pattern) > MAX_PATTERN_LENGTH:
         raise ConfigurationError(
             f"{where}: expected a pattern of at most {MAX_PATTERN_LENGTH} characters, "
             f"got {len(pattern)}"
         )
-    if _NESTED_QUANTIFIER_RE.search(pattern):
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", FutureWarning)  # compiling it reports them
+            parsed = _sre_parse.parse(pattern, re.IGNORECASE)
+    except (re.error, RecursionError, OverflowError):
+        return  # compiling it reports the error
+    hazard = _hazard(parsed, False)
+    if hazard is not None:
         raise ConfigurationError(
-            f"{where}: pattern {pattern!r} repeats a group that itself repeats "
-            "(like '(a+)+'), which can take exponential time; rewrite it without the nesting"
-        )
-    if _BACKREFERENCE_RE.search(pattern):
-        raise ConfigurationError(
-            f"{where}: pattern {pattern!r} uses a back-reference, which can take "
-            "exponential time; rewrite it without one"
+            f"{where}: pattern {pattern!r} {_HAZARDS[hazard]}, which can take exponential "
+            "time; rewrite it without that"
+            + (
+                " (a possessive 'a++' or an atomic group '(?>...)' never backtracks)"
+                if hazard != "back-reference"
+                else ""
+            )
         )
 
 
@@ -144,8 +251,8 @@ def compile_cues(
 
     Phrases are compiled as a trie (see :func:`phrases_to_regex`), so the longest
     phrase at a position wins. ``trusted`` is
-    for the bundled lexicons; user patterns are checked for nested quantifiers and
-    back-references, the causes of catastrophic backtracking, and refused with a
+    for the bundled lexicons; user patterns are checked for the causes of catastrophic
+    backtracking (see :func:`_check_user_pattern`) and refused with a
     :class:`ConfigurationError` naming ``where``.
 
     Returns:
@@ -163,10 +270,15 @@ def compile_cues(
         if not trusted:
             _check_user_pattern(pattern, where)
         try:
-            re.compile(pattern)
-        except re.error as error:
+            with warnings.catch_warnings():
+                # "Possible nested set" and the like: the pattern means something else in
+                # a later Python, so refuse it rather than warn at every load.
+                warnings.simplefilter("error", FutureWarning)
+                re.compile(pattern)
+        except (re.error, FutureWarning) as error:
             raise ConfigurationError(
                 f"{where}: invalid regular expression {pattern!r}: {error}"
+                + (" (escape the character with a backslash)" if isinstance(error, Warning) else "")
             ) from None
         alternatives.append(f"(?:{pattern})")
     if not alternatives:

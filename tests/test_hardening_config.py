@@ -1,0 +1,243 @@
+"""Hardening, part 5: configuration is data — TOML never runs code; user patterns are guarded.
+
+The guard (``_lexicon._check_user_pattern``) refuses the shapes of pattern that backtrack
+catastrophically; the fuzz test below builds thousands of patterns, and every one the
+guard accepts is run on adversarial text in a forked process with a hang guard.
+"""
+
+# Tests write `assert expected == actual` (STYLE.md, habit 10), which SIM300 calls a Yoda condition.
+# ruff: noqa: SIM300
+
+from __future__ import annotations
+
+import random
+import re
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+import empathykit
+from empathykit import ConfigurationError, EmpathyKitError
+from empathykit._lexicon import MAX_PATTERN_LENGTH, _check_user_pattern, compile_cues
+from hostile_strategies import needs_fork, run_guarded
+
+pytestmark = pytest.mark.filterwarnings(
+    "ignore:mypy_extensions.TypedDict is deprecated:DeprecationWarning"
+)
+
+CATASTROPHIC = [
+    r"(a+)+$",
+    r"(a|a)*b",
+    r"(\w+\s?)*$",
+    r"(.*a){20}",
+    r"((a)+)+$",
+    r"(?:(?:a)+)+$",
+    r"(a|ab)+c",
+    r"(?:a?a?)+$",
+    r"(x|)*y",
+    r"(?:\s*,)+x",
+    r"(a)\1",
+    r"(?P<x>a)(?P=x)",
+    r"(?:(a)|b)(?(1)c|d)",
+]
+
+
+def _rules_file(tmp_path: Path, pattern: str) -> Path:
+    path = tmp_path / "rules.toml"
+    path.write_text(f"# mine\n[scorers.mine]\npatterns = ['''{pattern}''']\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("pattern", CATASTROPHIC)
+def test_catastrophic_patterns_are_refused_naming_file_line_and_pattern(
+    tmp_path: Path, pattern: str
+) -> None:
+    """Each classic catastrophic pattern is refused with the file, the line and the pattern."""
+    path = _rules_file(tmp_path, pattern)
+    with pytest.raises(ConfigurationError) as caught:
+        empathykit.load_scorers(path)
+    message = str(caught.value)
+    assert message.startswith(f"{path}:3: scorers.mine.patterns")
+    assert repr(pattern) in message
+    assert "exponential time" in message
+
+
+@pytest.mark.parametrize("pattern", CATASTROPHIC[:4])
+def test_the_python_api_refuses_them_too(pattern: str) -> None:
+    """empathykit.scorers.phrases(patterns=...) applies the same guard."""
+    with pytest.raises(ConfigurationError, match="exponential time"):
+        empathykit.scorers.phrases("mine", patterns=[pattern])
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        r"(?:cat|dog)+s?",
+        r"(?>a+)+$",
+        r"(?:a++)+$",
+        r"(?:\d{3}-)+\d{4}",
+        r"\border\s+#?\d+\b",
+        r"\bI(?:'ll| will) (?:personally )?(?:handle|sort) (?:this|it)\b",
+        r'"[^"]{0,40}"',
+        r"(?:a|b|c){2,5}x",
+    ],
+)
+def test_safe_patterns_are_accepted(pattern: str) -> None:
+    """Alternation of distinct words, possessive and atomic repeats and fixed counts pass."""
+    assert compile_cues(patterns=[pattern]) is not None
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        ("(", "invalid regular expression '\\('"),
+        ("[a-", "invalid regular expression"),
+        ("*a", "invalid regular expression"),
+        ("a{2,1}", "invalid regular expression"),
+        ("(?P<x>a)(?P<x>b)", "invalid regular expression"),
+        ("[[:alpha:]]", "Possible nested set"),  # a FutureWarning, refused (regression)
+        ("a" * (MAX_PATTERN_LENGTH + 1), f"at most {MAX_PATTERN_LENGTH} characters"),
+    ],
+)
+def test_invalid_patterns_are_a_clear_error(tmp_path: Path, pattern: str, expected: str) -> None:
+    """A pattern that does not compile, or is too long, names file, line and the problem."""
+    path = _rules_file(tmp_path, pattern)
+    with pytest.raises(ConfigurationError, match=expected) as caught:
+        empathykit.load_scorers(path)
+    assert str(caught.value).startswith(f"{path}:3: ")
+
+
+@settings(max_examples=500)
+@given(
+    pattern=st.text(st.sampled_from(list("()[]{}?*+|.\\^$:<>=!#-,0123456789aPbsw ")), max_size=30)
+)
+@example(pattern="[[")
+@example(pattern="[a&&b]")
+def test_any_pattern_text_compiles_or_is_a_configuration_error(pattern: str) -> None:
+    """Arbitrary pattern text gives a compiled cue or a ConfigurationError, never another error."""
+    try:
+        compile_cues(patterns=[pattern], where="fuzz")
+    except ConfigurationError as error:
+        message = str(error)
+    else:
+        return
+    assert message.startswith("fuzz: ")
+
+
+_ATOMS = (
+    "a", "b", "a?", "a*", "a+", "(?:a|b)", "(?:a|ab)", r"\s", r"\s*", r"\w+", ".", "[ab]",
+    "(?:a+)", "(?:ab)*", "a{2,3}", "(?:a|)", ".*", "a++", "(?>a+)", r"\d{3}", r"\b",
+)  # fmt: skip
+_QUANTIFIERS = ("", "+", "*", "?", "{2,}", "{3}", "{0,5}", "++", "*?")
+#: Texts that a catastrophic pattern fails on in exponential time (2**28 steps and more).
+_ADVERSARIAL = ("a" * 28 + "!", "ab" * 14 + "!", " " * 28 + "!", "aab" * 9 + "c")
+
+
+def _random_pattern(rng: random.Random, depth: int = 0) -> str:
+    parts = []
+    for _ in range(rng.randint(1, 4)):
+        if depth < 2 and rng.random() < 0.35:
+            parts.append(f"(?:{_random_pattern(rng, depth + 1)}){rng.choice(_QUANTIFIERS)}")
+        else:
+            parts.append(rng.choice(_ATOMS))
+    return "".join(parts)
+
+
+def _run_accepted_patterns(count: int, seed: int) -> tuple[int, int]:
+    rng = random.Random(seed)
+    accepted = refused = 0
+    for _ in range(count):
+        pattern = _random_pattern(rng)
+        try:
+            _check_user_pattern(pattern, "fuzz")
+            regex = re.compile(pattern + "$", re.IGNORECASE)
+        except (ConfigurationError, re.error):
+            refused += 1
+            continue
+        accepted += 1
+        for text in _ADVERSARIAL:
+            regex.search(text)
+    return accepted, refused
+
+
+@needs_fork
+def test_every_pattern_the_guard_accepts_finishes_on_adversarial_text() -> None:
+    """3,000 generated patterns: each one accepted runs on texts that break bad ones.
+
+    A catastrophic pattern that slipped through would take minutes on these texts; the
+    accepted ones take milliseconds in all. The guard must also refuse some of them.
+    """
+    accepted, refused = run_guarded(lambda: _run_accepted_patterns(3000, seed=8), 120)
+    assert 3000 == accepted + refused
+    assert accepted > 500
+    assert refused > 500
+
+
+# --- TOML is data ----------------------------------------------------------------------------
+
+_CODE_LIKE = (
+    "__import__('os').system('touch {marker}')",
+    "{{{{ ''.__class__.__mro__[1].__subclasses__() }}}}",
+    "${{7*7}} `touch {marker}` $(touch {marker})",
+    "!!python/object/apply:os.system ['touch {marker}']",
+)
+
+
+@pytest.mark.parametrize("payload", _CODE_LIKE)
+def test_toml_values_that_look_like_code_are_only_text(tmp_path: Path, payload: str) -> None:
+    """Phrases and explanations that look like code are kept and shown as text, never run."""
+    marker = tmp_path / "ran"
+    text = payload.format(marker=marker)
+    literal = text.replace("\\", "\\\\").replace('"', '\\"')
+    path = tmp_path / "rules.toml"
+    path.write_text(
+        f'[scorers.mine]\nphrases = ["leave it with me", "{literal}"]\nexplanation = "{literal}"\n',
+        encoding="utf-8",
+    )
+    empathykit.score("Customer: warm up\nAgent: the lazy imports")
+    before = set(sys.modules)
+    scorers = empathykit.load_scorers(path)
+    assert set() == set(sys.modules) - before
+    report = empathykit.score(
+        [("customer", "Hi"), ("agent", f"Leave it with me. {text}")], scorers=scorers
+    )
+    assert not marker.exists()
+    assert [text] == [e.explanation[: len(text)] for e in report.evidence]
+
+
+@pytest.mark.parametrize(
+    ("toml", "expected"),
+    [
+        ('[scorers.x]\nregistered = "os.system"', "os.system"),
+        ("[scorers.x]\nbuiltin = \"__import__('os')\"", "__import__"),
+        ('[scorers.x]\nmodule = "os"\nfunction = "system"', "unknown key"),
+        ("import os\nos.system('touch x')\n", "invalid TOML"),
+        ('[scorers.x]\nphrases = ["a"]\nrole = "os.system"', "expected 'agent' or 'customer'"),
+    ],
+)
+def test_toml_cannot_name_code_to_import_or_run(toml: str, expected: str) -> None:
+    """A rules file can name registered scorers and built-ins only: anything else is refused."""
+    empathykit.score("Customer: warm up\nAgent: the lazy imports")
+    before = set(sys.modules)
+    with pytest.raises(EmpathyKitError, match=re.escape(expected)):
+        empathykit.load_scorers(toml)
+    assert set() == set(sys.modules) - before
+
+
+def test_user_patterns_are_compiled_once_not_per_call(monkeypatch: pytest.MonkeyPatch) -> None:
+    """After loading, scoring never compiles a pattern again."""
+    scorers = empathykit.load_scorers(
+        "[scorers.mine]\npatterns = ['''\\bleave (?:it|this) with me\\b''']"
+    )
+    conversation = [("customer", "It broke!"), ("agent", "Leave it with me.")]
+    empathykit.score(conversation, scorers=scorers)  # warm every lazy cache first
+
+    def no_compiling(*args: object, **kwargs: object) -> None:
+        raise AssertionError(f"re.compile{args} during scoring")
+
+    monkeypatch.setattr(re, "compile", no_compiling)
+    report = empathykit.score(conversation, scorers=scorers)
+    assert ["mine.phrase"] == [e.rule for e in report.evidence]
