@@ -24,15 +24,15 @@ import empathykit
 from empathykit import Conversation, DimensionScore, Evidence, Report, Turn, io
 from empathykit._html import index_html, report_html
 from empathykit.cli import main
-from hostile_strategies import hostile_texts, join_surrogate_pairs
+from hostile_strategies import HOSTILE_EXAMPLES, hostile_texts, join_surrogate_pairs
 
 pytestmark = [
     pytest.mark.filterwarnings("ignore:mypy_extensions.TypedDict is deprecated:DeprecationWarning"),
     pytest.mark.filterwarnings("ignore:Generating overly large repr"),
 ]
 
-#: Examples per output property: enough to hit every payload, cheap enough for CI.
-OUTPUT_EXAMPLES = 300
+#: Examples per output property: 300 in CI (enough to hit every payload), 3,000 deep.
+OUTPUT_EXAMPLES = HOSTILE_EXAMPLES * 3 // 20
 
 PAYLOADS = (
     "<script>alert(1)</script>",
