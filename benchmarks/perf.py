@@ -25,7 +25,7 @@ conversations and the memory benchmark's files are built by repeating those thre
 
 Usage::
 
-    python benchmarks/perf.py all                 # full sizes (about 15 minutes)
+    python benchmarks/perf.py all                 # full sizes (about 10 minutes)
     python benchmarks/perf.py throughput length   # some of them
     python benchmarks/perf.py all --quick         # CI smoke run: tiny sizes, seconds each
     python benchmarks/perf.py throughput --profile  # also print where the time goes
