@@ -13,7 +13,7 @@ import attrs
 
 from ._conversation import Conversation, ConversationLike, RoleMap, as_conversation
 from ._results import DimensionScore, Report
-from ._score import resolve_scorers, resolve_weights, score
+from ._score import resolve_scorers, resolve_weights, score_resolved
 from .exceptions import ConfigurationError, ScorerError
 
 if TYPE_CHECKING:
@@ -87,7 +87,7 @@ def _prepare(index: int, item: object, roles: RoleMap | None) -> Conversation | 
 def _score_one(index: int, conversation: Conversation, options: _Options) -> Report | Failure:
     scorers, weights = options
     try:
-        return score(conversation, scorers=scorers, weights=weights)
+        return score_resolved(conversation, scorers, weights)
     except Exception as error:
         return Failure(index=index, id=conversation.id, error=error)
 

@@ -209,7 +209,13 @@ def score(
         'sorry'
     """
     conv = as_conversation(conversation, roles=roles, id=id)
-    chosen = resolve_scorers(scorers)
+    return score_resolved(conv, resolve_scorers(scorers), weights)
+
+
+def score_resolved(
+    conv: Conversation, chosen: Sequence[Scorer], weights: Mapping[str, float] | None
+) -> Report:
+    """:func:`score` for a checked conversation and scorers (batches resolve them once)."""
     dimensions = [_run(scorer, conv) for scorer in chosen]
     resolved = resolve_weights(weights, dimensions)
     return Report(

@@ -300,7 +300,8 @@ class _Summary:
         self.scored = 0
         self.failed = 0
         self._unreadable = unreadable
-        self.overall: list[float] = []
+        self.overall_sum = 0.0  # a running mean: memory stays flat however many are scored
+        self.overall_count = 0
         self.names: list[str] = []
         self.sums: dict[str, float] = {}
         self.applicable: dict[str, int] = {}
@@ -309,7 +310,8 @@ class _Summary:
     def add(self, report: Report) -> None:
         self.scored += 1
         if report.overall is not None:
-            self.overall.append(report.overall)
+            self.overall_sum += report.overall
+            self.overall_count += 1
         for dim in report.scores:
             if dim.name not in self.sums:
                 self.names.append(dim.name)
@@ -332,8 +334,8 @@ class _Summary:
         if not self.scored:
             return head
         mean = (
-            f"mean overall {sum(self.overall) / len(self.overall):.2f}"
-            if self.overall
+            f"mean overall {self.overall_sum / self.overall_count:.2f}"
+            if self.overall_count
             else "mean overall N/A"
         )
         parts = [f"{head}: {mean}"]
