@@ -124,12 +124,6 @@ def test_pieces_cut_at_white_space_when_there_is_some() -> None:
 
 
 @needs_fork
-@pytest.mark.xfail(
-    strict=True,
-    reason="lexicons/apology.toml, blocker 'repair': '\\bsorry\\s*[,.!]?\\s*' tries every split "
-    "of a run of spaces between its two \\s* (quadratic); reported to the lexicon owner "
-    "(fix: '\\s*+[,.!]?+\\s*+')",
-)
 def test_a_long_run_of_spaces_after_sorry_finishes() -> None:
     """'sorry' then 50,000 spaces in an agent turn is scored without quadratic backtracking.
 
