@@ -411,6 +411,60 @@ LISTENING_CASES: list[Case] = [
         RESTATES | REFLECTS,
         True,
     ),
+    # Reflecting the customer's feeling or state back to them.
+    (
+        "Nobody at the new office talks to me and lunch is the worst part.",
+        "You're feeling left out and lonely at the new office.",
+        {"active_listening.reflection"},
+        True,
+    ),
+    (
+        "I keep lying awake going over the exam results.",
+        "I can tell you are worn out by all that waiting.",
+        {"active_listening.reflection"},
+        True,
+    ),
+    (
+        "Every plan I make with my brother falls through at the last minute.",
+        "So you feel that he doesn't take your plans seriously.",
+        {"active_listening.reflection"},
+        True,
+    ),
+    # Near misses: a condition, and a sympathy formula (emotional acknowledgement).
+    (
+        "The landlord still hasn't fixed the boiler.",
+        "If you're worried, the helpline is open late.",
+        set(),
+        False,
+    ),
+    ("The landlord still hasn't fixed the boiler.", "Sorry to hear you're upset.", set(), False),
+    # Inviting the customer to say more about their situation.
+    (
+        "Things at home have been tense since the summer.",
+        "Tell me more about what changed at home.",
+        {"active_listening.detail_request"},
+        True,
+    ),
+    (
+        "The new manager keeps moving my shifts around.",
+        "I'd like to hear more about how the shifts get moved.",
+        {"active_listening.detail_request"},
+        True,
+    ),
+    ("My card was declined at the pharmacy.", "Tell us your postcode.", set(), False),
+    # The agent's own story echoes the customer's words without restating their details.
+    (
+        "My mother was ill all winter and I looked after her.",
+        "My mother was ill for a long time too.",
+        REFLECTS,
+        False,
+    ),
+    (
+        "My mother was ill all winter and I looked after her.",
+        "Looking after your mother while she was ill all winter is a lot.",
+        REFLECTS,
+        True,
+    ),
     # Bare acknowledgement tokens: partial credit at most.
     ("My train ticket was charged twice.", "I see.", ACKNOWLEDGES, False),
     ("The parcel was crushed when it arrived.", "Got it.", ACKNOWLEDGES, False),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import deque
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
@@ -21,9 +22,29 @@ __all__ = ["ActiveListening", "active_listening"]
 #: Weight of reflecting 1, 2, or 3+ of the customer's own content words.
 OVERLAP_WEIGHTS = (0.0, 0.5, 0.6, 0.7)
 #: A question the agent asks to learn more.
-QUESTION_WEIGHT = 0.7
+QUESTION_WEIGHT = 0.8
 #: A question that names one of the customer's own details.
 DETAIL_QUESTION_WEIGHT = 0.9
+#: Share of the echo credit kept when the echoed words stand in a sentence about the
+#: agent's own life ("my mother had the same illness"): the words show the topic was
+#: heard, not that the customer's details are being restated.
+SELF_TALK_FACTOR = 0.5
+#: A sentence about the agent's own life: first person singular with a narrative marker.
+_SELF_TALK_RE = re.compile(
+    r"\b(?:my|mine|myself|me\s+(?:too|as\s+well)|when\s+i|for\s+me|i\s+(?:also|too|personally|"
+    r"used\s+to|had|was|went|lost|felt|remember|struggled|dealt|grew\s+up|did|do\s+too)"
+    r"|i(?:'ve|’ve|\s+have)\s+(?:had|been|also|gone|lost|felt|struggled|dealt|found|learned))\b",
+    re.I,
+)
+_SYMPATHY_BEFORE_RE = re.compile(
+    r"\b(?:sorry|sad|saddened|regret)\s+(?:(?:to\s+)?(?:hear|see|read|learn|know)\s+)?(?:that\s+)?$",
+    re.I,
+)
+_COMPANY_RE = re.compile(r"\b(?:we|we're|we’re|we've|we’ve|we'll|we’ll|our|us)\b", re.I)
+_SECOND_PERSON_RE = re.compile(
+    r"\b(?:you|your|yours|yourself|you're|you’re|you've|you’ve|you'd|you’d|you'll|you’ll|u|ur)\b",
+    re.I,
+)
 
 
 def _generic_stems() -> frozenset[str]:
@@ -118,9 +139,8 @@ class ActiveListening:
                     ]
                 )
             }
-        strength = sum(2 if any(c.isdigit() for c in s) else 1 for s in shared)
         if shared:
-            weight = OVERLAP_WEIGHTS[min(strength, len(OVERLAP_WEIGHTS) - 1)]
+            weight = _echo_weight(turn, shared)
             for token_stem, indices in shared.items():
                 start, end = turn.token_spans[indices[0]]
                 found.append(
@@ -138,6 +158,7 @@ class ActiveListening:
                         ),
                     )
                 )
+        found = [e for e in found if not _inside_sympathy(turn, e)]
         suggestions = [
             (e.start, e.end) for e in found if e.rule == "active_listening.suggestion_question"
         ]
@@ -186,6 +207,51 @@ class ActiveListening:
                 )
             )
         return found
+
+
+def _inside_sympathy(turn: TurnAnalysis, evidence: Evidence) -> bool:
+    """A reflection inside a sympathy formula ("sorry to hear you're upset") is sympathy,
+    credited as emotional acknowledgement, not a restatement of the customer's details."""
+    if evidence.rule != "active_listening.reflection":
+        return False
+    before = turn.text[max(0, evidence.start - 30) : evidence.start]
+    return _SYMPATHY_BEFORE_RE.search(before) is not None
+
+
+def _sentence_factor(sentence: str) -> float:
+    """How much an echo in ``sentence`` counts: 1, or less when the agent talks about itself."""
+    if (
+        _SELF_TALK_RE.search(sentence)
+        and not _SECOND_PERSON_RE.search(sentence)
+        and not _COMPANY_RE.search(sentence)
+    ):
+        return SELF_TALK_FACTOR
+    return 1.0
+
+
+def _echo_weight(turn: TurnAnalysis, shared: Mapping[str, list[int]]) -> float:
+    """The credit for echoing ``shared`` stems (token indices), given where they stand.
+
+    Each stem counts at the factor of its best sentence (see :func:`_sentence_factor`);
+    the credit is the best of (weight of the stems counting at least ``f``) × ``f``.
+    """
+    factors: dict[str, float] = {}
+    cache: dict[tuple[int, int], float] = {}
+    for token_stem, indices in shared.items():
+        best = 0.0
+        for index in indices:
+            span = turn.sentence_of(turn.token_spans[index][0])
+            if span not in cache:
+                cache[span] = _sentence_factor(turn.text[span[0] : span[1]])
+            best = max(best, cache[span])
+        factors[token_stem] = best
+    weight = 0.0
+    for level in set(factors.values()):
+        strength = sum(
+            2 if any(c.isdigit() for c in s) else 1 for s, f in factors.items() if f >= level
+        )
+        weight = max(weight, OVERLAP_WEIGHTS[min(strength, len(OVERLAP_WEIGHTS) - 1)] * level)
+    return weight
 
 
 def active_listening(
