@@ -276,6 +276,57 @@ EMOTION_CASES: list[Case] = [
         False,
     ),
     ("You sent the wrong invoice.", "Apologies for the typo in the invoice.", set(), False),
+    # Reflecting how the customer feels about their situation, checked with a "?".
+    (
+        "Nobody at work listens to me.",
+        "So you feel that your ideas get overlooked?",
+        {"emotional_acknowledgement.reflection"},
+        True,
+    ),
+    (
+        "I keep crying at night.",
+        "You're feeling worn down by all of it.",
+        {"emotional_acknowledgement.reflection"},
+        True,
+    ),
+    ("I keep crying at night.", "If you're feeling worn down, rest.", set(), False),
+    # Sharing the experience; being as upset as the customer would be.
+    ("My flat flooded.", "I can relate, my kitchen flooded last spring.", SYMPATHY, True),
+    ("They cancelled my wedding venue.", "I'd be furious too!", VALIDATION, True),
+    ("Nobody replies to my emails.", "It's frustrating to feel ignored.", VALIDATION, True),
+    (
+        "The parcel still hasn't come.",
+        "This delay is making you anxious, I can tell.",
+        VALIDATION,
+        True,
+    ),
+    # Advice about feelings, and praise of a plan, are not acknowledgement.
+    ("I can't sleep.", "A long walk will make you feel calmer.", set(), False),
+    ("I'm so upset with my sister.", "Let your sister know how upset you are.", set(), False),
+    ("I'll start running every morning.", "That sounds like a great plan.", set(), False),
+    # Naming the customer's feeling: partial credit that a second cue lifts.
+    (
+        "I moved house and nobody helps.",
+        "Your worries about the move are worth taking seriously.",
+        {"emotional_acknowledgement.named_feeling"},
+        True,
+    ),
+    (
+        "I was on hold for an hour.",
+        "Waiting on hold is stressful.",
+        {"emotional_acknowledgement.feeling_word"},
+        False,
+    ),
+    ("The fix isn't out.", "We're working hard on the fix.", set(), False),
+    ("Can I get a refund?", "I'm afraid we can't refund opened items.", set(), False),
+    # Saying it understands, without naming the feeling: partial credit.
+    (
+        "My landlord ignores me.",
+        "I can totally understand your situation.",
+        {"emotional_acknowledgement.understanding"},
+        False,
+    ),
+    ("My flight was delayed.", "We work to get you on your way.", set(), False),
     # Telling the customer how to feel; blaming their feelings.
     ("I'm furious, the router died again.", "Calm down.", set(), False),
     ("This is the third time it has crashed!", "There's no need to be upset.", set(), False),
