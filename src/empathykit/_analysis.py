@@ -27,6 +27,7 @@ from nltk.stem.snowball import SnowballStemmer
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from ._conversation import Conversation, Role
+from ._keys import text_keys
 from ._lexicon import CueSet, cues_from_tables, load_lexicon, load_word_list
 
 __all__ = [
@@ -193,6 +194,11 @@ class TurnAnalysis:
         return lowered if len(lowered) == len(self.text) else None
 
     @cached_property
+    def keys(self) -> frozenset[str] | None:
+        """The keys of :attr:`folded`, to skip cues it cannot match (see ``Cue.finditer``)."""
+        return None if self.folded is None else text_keys(self.folded)
+
+    @cached_property
     def _token_starts(self) -> tuple[int, ...]:
         return tuple(start for start, _ in self.token_spans)
 
@@ -292,11 +298,11 @@ def _signals(
     spans: list[Signal] = []
     found: set[str] = set()
     folded = _folded(text)
-    for cue in customer_cues().cues:
+    keys = None if folded is None else text_keys(folded)
+    for cue, match in customer_cues().cue_matches(text, folded, keys):
         kind = cue.rule.removeprefix("customer.")
-        for match in cue.finditer(text, folded):
-            spans.append(Signal(kind=kind, start=match.start(), end=match.end()))
-            found.add(kind)
+        spans.append(Signal(kind=kind, start=match.start(), end=match.end()))
+        found.add(kind)
     negative_feeling = (
         "negative_feeling" in found
         or sentiment.compound <= -0.3

@@ -22,9 +22,17 @@ from typing import Any
 
 import attrs
 
+from ._keys import KeyIndex, alternatives, required_keys
 from .exceptions import ConfigurationError
 
-__all__ = ["Cue", "CueSet", "compile_cues", "load_lexicon", "phrase_to_regex", "phrases_to_regex"]
+__all__ = [
+    "Cue",
+    "CueSet",
+    "compile_cues",
+    "load_lexicon",
+    "phrase_to_regex",
+    "phrases_to_regex",
+]
 
 _APOSTROPHE_RE = re.compile("['’]")
 _ESCAPE_RE = re.compile(r"\\.")
@@ -81,7 +89,7 @@ def phrase_to_regex(phrase: str) -> str:
 _Trie = dict[str, "_Trie | str"]
 
 
-def _emit(node: _Trie) -> str:
+def _branches(node: _Trie) -> list[str]:
     end = node.get("")
     branches = [
         unit + _emit(child)
@@ -90,6 +98,11 @@ def _emit(node: _Trie) -> str:
     ]
     if isinstance(end, str):
         branches.append(end)  # the shorter phrase, tried after every longer one
+    return branches
+
+
+def _emit(node: _Trie) -> str:
+    branches = _branches(node)
     if len(branches) == 1:
         return branches[0]
     return "(?:" + "|".join(branches) + ")"
@@ -114,7 +127,10 @@ def phrases_to_regex(phrases: Iterable[str]) -> str | None:
         node[""] = tail
     if not tries:
         return None
-    return "|".join(head + _emit(node) for head, node in sorted(tries.items()))
+    # One top-level alternative per first word, so that each gets its own keys.
+    return "|".join(
+        head + branch for head, node in sorted(tries.items()) for branch in _branches(node)
+    )
 
 
 def _starts(items: Any) -> tuple[frozenset[str] | None, bool]:
@@ -310,6 +326,10 @@ class Cue:
         default=None, validator=attrs.validators.in_((None, "sentence", "clause"))
     )
     folded: re.Pattern[str] | None = attrs.field(init=False, eq=False, repr=False)
+    parts: tuple[str, ...] = attrs.field(init=False, eq=False, repr=False)
+    part_keys: tuple[frozenset[str] | None, ...] = attrs.field(init=False, eq=False, repr=False)
+    _index: KeyIndex = attrs.field(init=False, eq=False, repr=False)
+    _compiled_parts: tuple[re.Pattern[str], ...] = attrs.field(init=False, eq=False, repr=False)
 
     @folded.default
     def _fold(self) -> re.Pattern[str] | None:
@@ -321,13 +341,60 @@ class Cue:
             return None
         return re.compile(self.regex.pattern, self.regex.flags & ~re.IGNORECASE)
 
-    def finditer(self, text: str, folded: str | None = None) -> Iterator[re.Match[str]]:
-        """Matches in ``text``; pass ``folded``, the text lower-cased with the same
-        length (``TurnAnalysis.folded``), to search it faster. Use the spans, not the
-        matched strings, which may be lower-cased."""
-        if folded is not None and self.folded is not None:
+    @parts.default
+    def _split(self) -> tuple[str, ...]:
+        return () if self.folded is None else alternatives(self.folded.pattern)
+
+    @part_keys.default
+    def _find_keys(self) -> tuple[frozenset[str] | None, ...]:
+        if self.folded is None:
+            return (None,)  # no keys: always searched
+        common = load_word_list("stopwords")
+        return tuple(required_keys(part, common) for part in self.parts)
+
+    @_index.default
+    def _build_index(self) -> KeyIndex:
+        return KeyIndex.build([self.part_keys])
+
+    @_compiled_parts.default
+    def _compile_parts(self) -> tuple[re.Pattern[str], ...]:
+        flags = 0 if self.folded is None else self.folded.flags
+        return tuple(re.compile(part, flags) for part in self.parts)
+
+    def finditer(
+        self, text: str, folded: str | None = None, keys: frozenset[str] | None = None
+    ) -> Iterator[re.Match[str]]:
+        """Matches in ``text``, the same as ``regex.finditer(text)``.
+
+        Pass ``folded``, the text lower-cased with the same length
+        (``TurnAnalysis.folded``), to search it faster, and its ``text_keys`` to
+        search with only the alternatives of the pattern whose key words the text has
+        (see :mod:`empathykit._keys`). Use the spans, not the matched strings, which
+        may be lower-cased.
+        """
+        if folded is None or self.folded is None:
+            return self.regex.finditer(text)
+        if keys is None:
             return self.folded.finditer(folded)
-        return self.regex.finditer(text)
+        return self.finditer_parts(folded, self._index.masks(keys)[0])
+
+    def finditer_parts(self, folded: str, mask: int) -> Iterator[re.Match[str]]:
+        """Matches in the lower-cased ``folded`` text, searching with the alternatives in
+        ``mask`` only (bit *i* for ``parts[i]``), which must hold every one that can
+        match the text. The matches are those of the whole pattern: leftmost first, at
+        each place the first alternative that matches there, none overlapping."""
+        if not mask or self.folded is None:
+            return iter(())
+        if mask == (1 << len(self.parts)) - 1:
+            return self.folded.finditer(folded)
+        chosen = []
+        while mask:
+            lowest = mask & -mask
+            chosen.append(self._compiled_parts[lowest.bit_length() - 1])
+            mask ^= lowest
+        if len(chosen) == 1:
+            return chosen[0].finditer(folded)
+        return _leftmost(chosen, folded)
 
     def opens(self, text: str, start: int) -> bool:
         """Whether a match at ``start`` opens a sentence or clause, as :attr:`anchor` asks."""
@@ -336,6 +403,30 @@ class Cue:
         before = text[max(0, start - 200) : start].rstrip(" \t\r\f\v\"'“‘([*-")
         ends = ".!?\n…" if self.anchor == "sentence" else ".!?\n…,;:"
         return not before or before[-1] in ends
+
+
+def _leftmost(patterns: list[re.Pattern[str]], text: str) -> Iterator[re.Match[str]]:
+    """What ``re.compile("|".join(patterns)).finditer(text)`` finds, searching with
+    each pattern on its own: the leftmost match next, the first pattern's on a tie.
+
+    Each pattern's next match is kept until the search passes its start, so the
+    text is read about once per pattern, not once per match.
+    """
+    ahead = [pattern.search(text) for pattern in patterns]
+    while True:
+        best: re.Match[str] | None = None
+        for found in ahead:
+            if found is not None and (best is None or found.start() < best.start()):
+                best = found
+        if best is None:
+            return
+        yield best
+        position = best.end() if best.end() > best.start() else best.end() + 1
+        if position > len(text):
+            return
+        for number, found in enumerate(ahead):
+            if found is not None and found.start() < position:
+                ahead[number] = patterns[number].search(text, position)
 
 
 def _cue_tuple(items: Iterable[Cue]) -> tuple[Cue, ...]:
@@ -352,9 +443,55 @@ class CueSet:
 
     cues: tuple[Cue, ...] = attrs.field(converter=_cue_tuple)
     blockers: tuple[Cue, ...] = attrs.field(converter=_cue_tuple, default=())
+    _cue_index: KeyIndex = attrs.field(init=False, eq=False, repr=False)
+    _blocker_index: KeyIndex = attrs.field(init=False, eq=False, repr=False)
+
+    @_cue_index.default
+    def _index_cues(self) -> KeyIndex:
+        return KeyIndex.build(cue.part_keys for cue in self.cues)
+
+    @_blocker_index.default
+    def _index_blockers(self) -> KeyIndex:
+        return KeyIndex.build(cue.part_keys for cue in self.blockers)
 
     def rule_ids(self) -> tuple[str, ...]:
         return tuple(cue.rule for cue in (*self.cues, *self.blockers))
+
+    def cue_matches(
+        self, text: str, folded: str | None = None, keys: frozenset[str] | None = None
+    ) -> Iterator[tuple[Cue, re.Match[str]]]:
+        """Every match of every rule, cue by cue (see :meth:`Cue.finditer` for the
+        arguments): with ``keys``, a cue whose key words the text lacks is not searched."""
+        return _matches(self.cues, self._cue_index, text, folded, keys)
+
+    def blocker_matches(
+        self, text: str, folded: str | None = None, keys: frozenset[str] | None = None
+    ) -> Iterator[tuple[Cue, re.Match[str]]]:
+        """Every match of every blocker, as :meth:`cue_matches` finds them."""
+        return _matches(self.blockers, self._blocker_index, text, folded, keys)
+
+
+def _matches(
+    cues: tuple[Cue, ...],
+    index: KeyIndex,
+    text: str,
+    folded: str | None,
+    keys: frozenset[str] | None,
+) -> Iterator[tuple[Cue, re.Match[str]]]:
+    if folded is None or keys is None:
+        for cue in cues:
+            for match in cue.finditer(text, folded):
+                yield cue, match
+        return
+    for number, mask in enumerate(index.masks(keys)):
+        if mask:
+            cue = cues[number]
+            if cue.folded is None:  # searched in the original text, always
+                found = cue.regex.finditer(text)
+            else:
+                found = cue.finditer_parts(folded, mask)
+            for match in found:
+                yield cue, match
 
 
 def _cue_from_table(

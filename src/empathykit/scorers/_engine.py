@@ -96,20 +96,20 @@ def cue_evidence(
     """
     text = turn.text
     folded = turn.folded
+    keys = turn.keys
     candidates: list[tuple[int, int, Cue]] = []
-    for cue in cues.cues:
-        for match in cue.finditer(text, folded):
-            start, end = match.span()
-            if start == end:
-                continue
-            if within is not None and not any(s <= start and end <= e for s, e in within):
-                continue
-            if cue.anchor is not None and not cue.opens(text, start):
-                continue
-            candidates.append((start, end, cue))
+    for cue, match in cues.cue_matches(text, folded, keys):
+        start, end = match.span()
+        if start == end:
+            continue
+        if within is not None and not any(s <= start and end <= e for s, e in within):
+            continue
+        if cue.anchor is not None and not cue.opens(text, start):
+            continue
+        candidates.append((start, end, cue))
     if not candidates:
         return []  # most turns: no need to look for blockers
-    blocked = [m.span() for blocker in cues.blockers for m in blocker.finditer(text, folded)]
+    blocked = [m.span() for _, m in cues.blocker_matches(text, folded, keys)]
     found: list[Evidence] = []
     for start, end, cue in candidates:
         if blocked and any(s <= start and end <= e for s, e in blocked):

@@ -1,0 +1,247 @@
+"""Key words (empathykit._keys): skipping cues a turn cannot match must not change a match.
+
+The promise is exact: searching a turn with only the alternatives whose keys it has finds
+the same matches, in the same order, as searching it with the whole pattern.
+"""
+
+# Tests write `assert expected == actual` (STYLE.md, habit 10), which SIM300 calls a Yoda condition.
+# ruff: noqa: SIM300
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from empathykit._analysis import customer_cues
+from empathykit._keys import KeyIndex, alternatives, required_keys, text_keys
+from empathykit._lexicon import CueSet, builtin_cues, compile_cues, cues_from_tables, load_lexicon
+
+pytestmark = pytest.mark.filterwarnings(
+    "ignore:mypy_extensions.TypedDict is deprecated:DeprecationWarning"
+)
+
+SCORERS = ("active_listening", "emotional_acknowledgement", "apology", "solution_offer")
+
+
+# -- required_keys: examples ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        (r"(?<!\w)sorry(?!\w)", {"sorr"}),  # a long word: its first four letters
+        (r"\bi\s+see\b", {"see"}),  # the rarer word of the two ("i" is a stop word)
+        (r"\b(?:help|assist)\w*", {"help", "assi"}),  # alternatives join
+        (r"\bfrustrat\w*", {"frus"}),  # a wildcard after four letters still has a key
+        (r"\bapolog(?:ise|ize)\b", {"apol"}),
+        (r"\bso+rry\b", {"soor", "sorr", "sooo"}),  # a repeat inside the first four letters
+        (r"(?<=\w\s)(?:can|could)\s+help\b", {"help"}),
+        (r":\(|:-\(", {":"}),  # punctuation marks are keys of their own
+        (r"\bsorry(?:\s+about)?\b", {"sorr"}),  # an optional part proves nothing
+        (r"https?://\S+", {":"}),  # no guard before "http": only the colon is proved
+    ],
+)
+def test_required_keys_examples(pattern: str, expected: set[str]) -> None:
+    assert frozenset(expected) == required_keys(pattern, ["i", "we", "you"])
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        r"sorry",  # no guard: may start inside a word ("unsorry")
+        r"\b\w+ing\b",  # no word spelt out
+        r"\bsor\w*",  # too short to know its key, and nothing else
+        r"(?:\bsorry)?",  # may match nothing
+        r".{0,3}",
+        r"\s+ok",  # "ok" is shorter than a key and might go on: "okay"
+    ],
+)
+def test_required_keys_none_when_nothing_is_proved(pattern: str) -> None:
+    assert required_keys(pattern) is None
+
+
+@pytest.mark.parametrize(
+    ("pattern", "text"),
+    [
+        (r"(?!x)sorry", "unsorry"),  # look-arounds that are not guards
+        (r"(?<=[a-z])sorry", "xsorry"),
+        (r"(?=\w)sorry", "nosorry"),
+        (r"(?<![\w'] )sorry", "unsorry"),  # two characters back: not a guard
+        (r"\bso\w*", "sorrowful"),
+        (r"\b(?:so|un)+happy", "sounhappy"),
+        (r"(?<!\w)mm+\b", "mmmmmm"),
+        (r"\bok", "okay"),
+    ],
+)
+def test_required_keys_hold_where_a_match_starts_inside_a_word(pattern: str, text: str) -> None:
+    assert re.search(pattern, text) is not None
+    keys = required_keys(pattern)
+    assert keys is None or keys & text_keys(text)
+
+
+def test_text_keys_are_word_heads_and_marks() -> None:
+    assert frozenset({"we", "'", "re", "so", "sorr", "!", "2"}) == text_keys("we're so sorry! 2")
+
+
+# -- alternatives ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        (r"a|b", ("a", "b")),
+        (r"(?:a|b)|c", ("(?:a|b)", "c")),
+        (r"[|]a|\|b", ("[|]a", r"\|b")),  # a "|" in a class or escaped does not split
+        (r"[]|]a|b", ("[]|]a", "b")),  # a "]" first in a class is a literal
+        (r"[^]|]a|b", ("[^]|]a", "b")),
+        (r"(?i)a|b", (r"(?i)a|b",)),  # global flags: kept whole
+        (r"(a)\1|b", (r"(a)\1|b",)),  # a back-reference: kept whole
+        (r"a|b?", ("a|b?",)),  # an alternative that can match nothing: kept whole
+    ],
+)
+def test_alternatives(pattern: str, expected: tuple[str, ...]) -> None:
+    assert expected == alternatives(pattern)
+
+
+def test_alternatives_of_a_phrase_list_keep_the_longest_phrase_first() -> None:
+    regex = compile_cues(["sorry", "sorry to hear", "so sad"], trusted=True)
+    assert regex is not None
+    parts = alternatives(regex.pattern)
+    assert 2 == len(parts)  # one per first word
+    assert "so sad" == re.compile("|".join(parts)).search("so sad").group()  # type: ignore[union-attr]
+
+
+def test_key_index_masks() -> None:
+    index = KeyIndex.build([[frozenset({"sorr"}), frozenset({"apol"}), None], [frozenset({"?"})]])
+    assert [0b101, 0] == index.masks(text_keys("so sorry"))
+    assert [0b110, 1] == index.masks(text_keys("apologies?"))
+
+
+# -- the promise: the same matches ------------------------------------------------------
+
+
+def _lexicon_words() -> list[str]:
+    words: set[str] = set()
+    for name in (*SCORERS, "customer"):
+        data = load_lexicon(name)
+        for table in (*data.get("rules", {}).values(), *data.get("signals", {}).values()):
+            for phrase in table.get("phrases", []):
+                words.update(re.findall(r"[\w'’]+", phrase.replace("*", "")))
+    return sorted(words)
+
+
+WORDS = _lexicon_words()
+PIECES = st.one_of(
+    st.sampled_from(WORDS),
+    st.sampled_from(["I", "we", "you", "it", "can", "will", "'ll", "’re", "not", "help", "dm"]),
+    st.text(alphabet="abcdefghijklmnopqrstuvwxyzéß_0123456789", min_size=1, max_size=8),
+    st.sampled_from([".", ",", "!", "?", ":(", ":)", "-", "'", "’", "…", "😡", "http://x.y/z"]),
+)
+SEPARATORS = st.sampled_from([" ", " ", " ", "  ", "\n", "", ", ", " - ", "\t"])
+
+
+@st.composite
+def turn_texts(draw: st.DrawFn) -> str:
+    pieces = draw(st.lists(st.tuples(PIECES, SEPARATORS), max_size=30))
+    text = "".join(piece + separator for piece, separator in pieces)
+    if draw(st.booleans()):
+        text = text.upper() if draw(st.booleans()) else text.title()
+    return text
+
+
+def _all_sets() -> list[CueSet]:
+    return [builtin_cues(name) for name in SCORERS] + [customer_cues()]
+
+
+def _plain(cues: CueSet, text: str) -> list[tuple[str, tuple[int, int]]]:
+    found = [(c.rule, m.span()) for c in cues.cues for m in c.regex.finditer(text)]
+    return found + [(c.rule, m.span()) for c in cues.blockers for m in c.regex.finditer(text)]
+
+
+def _keyed(cues: CueSet, text: str) -> list[tuple[str, tuple[int, int]]]:
+    folded = text.lower()
+    if len(folded) != len(text):
+        return _plain(cues, text)
+    keys = text_keys(folded)
+    found = [(c.rule, m.span()) for c, m in cues.cue_matches(text, folded, keys)]
+    return found + [(c.rule, m.span()) for c, m in cues.blocker_matches(text, folded, keys)]
+
+
+@given(turn_texts())
+def test_bundled_cues_find_the_same_matches_with_keys(text: str) -> None:
+    for cues in _all_sets():
+        assert _plain(cues, text) == _keyed(cues, text)
+
+
+def test_bundled_cues_find_the_same_matches_on_written_turns() -> None:
+    turns = [
+        "I'm so sorry about the delay, we'll look into it and I can refund you today.",
+        "That sounds really frustrating :( Have you tried restarting the app?",
+        "So you were charged twice? Please DM us your booking reference.",
+        "WHY is nobody answering?!! This is the third time I've asked for help.",
+        "Thanks, that worked. You've been brilliant 😊",
+    ]
+    matched = 0
+    for text in turns:
+        for cues in _all_sets():
+            plain = _plain(cues, text)
+            assert plain == _keyed(cues, text)
+            matched += len(plain)
+    assert matched > 10  # the turns do exercise the cues
+
+
+# Patterns built from the pieces cue authors use, for the soundness of required_keys.
+ATOMS = st.sampled_from(
+    [
+        "sorry", "apolog", "we", "i", "help", "feel", "so", "ok", "ing", ":", "'ll", "’s",
+        r"\w*", r"\w+", r"\s+", r"\s*", r"[^\w.!?\n]+", r"\b", r"(?<!\w)", r"(?!\w)",
+        r"(?<=\s)", r"(?!x)", r"(?=\w)", r"(?<=[a-z])", r"[sz]", r"e?", ".", r"\S+", "x{2,3}",
+    ]
+)  # fmt: skip
+
+
+@st.composite
+def patterns(draw: st.DrawFn, depth: int = 0) -> str:
+    items = []
+    for _ in range(draw(st.integers(1, 5))):
+        if depth < 2 and draw(st.integers(0, 4)) == 0:
+            branches = draw(st.lists(patterns(depth + 1), min_size=1, max_size=3))
+            quantifier = draw(st.sampled_from(["", "", "?", "*", "+", "{1,2}"]))
+            items.append("(?:" + "|".join(branches) + ")" + quantifier)
+        else:
+            items.append(draw(ATOMS))
+    return "".join(items)
+
+
+@given(patterns(), turn_texts())
+def test_every_match_contains_a_required_key(pattern: str, text: str) -> None:
+    try:
+        regex = re.compile(pattern)
+    except re.error:
+        return
+    keys = required_keys(pattern)
+    folded = text.lower()
+    if keys is None or len(folded) != len(text):
+        return
+    for match in regex.finditer(folded):
+        if match.end() > match.start():
+            assert keys & text_keys(folded), (pattern, match.group())
+
+
+@given(st.lists(patterns(), min_size=1, max_size=4), turn_texts())
+def test_user_cues_find_the_same_matches_with_keys(chosen: list[str], text: str) -> None:
+    try:
+        cues = cues_from_tables(
+            "mine",
+            {f"r{i}": {"patterns": [p], "phrases": ["so sorry", "we can help"]} for i, p in
+             enumerate(chosen)},
+            {},
+            where="test",
+            trusted=True,
+        )
+    except Exception:  # an invalid generated pattern
+        return
+    assert _plain(cues, text) == _keyed(cues, text)
