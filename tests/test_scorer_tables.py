@@ -673,6 +673,61 @@ SOLUTION_CASES: list[Case] = [
         COMMITS,
         True,
     ),
+    # A step proposed as a question: partial credit, over the threshold.
+    (
+        "My manager keeps ignoring my emails.",
+        "Have you talked to HR about it?",
+        {"solution_offer.suggestion_question"},
+        True,
+    ),
+    (
+        "I can't cope with the twins alone.",
+        "Could you ask a neighbour to take them for an hour?",
+        {"solution_offer.suggestion_question"},
+        True,
+    ),
+    (
+        "My sister won't call back.",
+        "Would it be possible to visit her this weekend?",
+        {"solution_offer.suggestion_question"},
+        True,
+    ),
+    ("My manager keeps ignoring my emails.", "Have you talked for long?", set(), False),
+    # Softer advice: "I would…", "it might be a good idea", "X is a great way to…".
+    (
+        "I argued with my flatmate.",
+        "I would just give it a few days.",
+        {"solution_offer.modal_suggestion"},
+        True,
+    ),
+    (
+        "I can't sleep before exams.",
+        "Writing lists is a great way to empty your head.",
+        {"solution_offer.modal_suggestion"},
+        True,
+    ),
+    (
+        "I can't sleep before exams.",
+        "You may want to cut coffee after lunch.",
+        {"solution_offer.modal_suggestion"},
+        True,
+    ),
+    ("I argued with my flatmate.", "I would love to hear more.", set(), False),
+    ("My sister won't call back.", "What about a short letter instead?", SUGGESTS, True),
+    ("My sister won't call back.", "What about you?", set(), False),
+    ("My sister won't call back.", "Let your sister know you miss her.", SUGGESTS, True),
+    ("My sister won't call back.", "You have to focus on yourself for a while.", SUGGESTS, True),
+    # Naming a source of help: weak on its own.
+    (
+        "I can't sleep before exams.",
+        "A counsellor at school told me the same thing.",
+        {"solution_offer.resource_mention"},
+        False,
+    ),
+    # Encouragement and questions about the customer's wishes are not steps.
+    ("I failed my driving test.", "You can do it, I know you will!", set(), False),
+    ("I failed my driving test.", "Do you want to talk about it?", set(), False),
+    ("I'm so tired.", "Take your time.", set(), False),
     # Pure information with no action.
     ("Can I move to the earlier flight?", "That flight was full.", set(), False),
     ("The website keeps crashing.", "Our website had an outage yesterday.", set(), False),
