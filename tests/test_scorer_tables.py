@@ -516,6 +516,35 @@ LISTENING_CASES: list[Case] = [
         REFLECTS,
         True,
     ),
+    # Naming the customer's feeling beside "you": weak on its own, lifts an echo.
+    (
+        "Work has been rough lately.",
+        "Your stress is clear.",
+        {"active_listening.feeling_reference"},
+        False,
+    ),
+    (
+        "I've been anxious about the move for weeks.",
+        "That move has you anxious, and moving is a lot.",
+        {"active_listening.feeling_reference"} | REFLECTS,
+        True,
+    ),
+    ("Work has been rough lately.", "Stress is common.", set(), False),
+    # Echoing general words ("maybe", "start") is not restating a detail.
+    ("Maybe I should start over somewhere else.", "Maybe start small.", set(), False),
+    # A step proposed as a question checks the situation only in passing.
+    (
+        "My boss shouts at me in meetings.",
+        "Have you talked to HR about the meetings?",
+        {"active_listening.suggestion_question"},
+        True,
+    ),
+    (
+        "My boss shouts at me in meetings.",
+        "When did the shouting in meetings start?",
+        DETAIL_QUESTION,
+        True,
+    ),
     # Bare acknowledgement tokens: partial credit at most.
     ("My train ticket was charged twice.", "I see.", ACKNOWLEDGES, False),
     ("The parcel was crushed when it arrived.", "Got it.", ACKNOWLEDGES, False),
