@@ -530,6 +530,26 @@ LISTENING_CASES: list[Case] = [
         True,
     ),
     ("Work has been rough lately.", "Stress is common.", set(), False),
+    # The agent's own story: "when I…" opens a clause, not a question; "me too" talk.
+    (
+        "I can't focus on my revision for the exams.",
+        "When I revised for my exams I used flash cards.",
+        REFLECTS,
+        False,
+    ),
+    (
+        "I can't focus on my revision for the exams.",
+        "When do your exams start?",
+        DETAIL_QUESTION,
+        True,
+    ),
+    ("Night school is wearing me out.", "I'm at night school as well.", REFLECTS, False),
+    (
+        "Night school is wearing me out.",
+        "Night school on top of work wears anyone out.",
+        REFLECTS,
+        True,
+    ),
     # Echoing general words ("maybe", "start") is not restating a detail.
     ("Maybe I should start over somewhere else.", "Maybe start small.", set(), False),
     # A step proposed as a question checks the situation only in passing.

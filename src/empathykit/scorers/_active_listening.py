@@ -33,11 +33,18 @@ SELF_TALK_FACTOR = 0.5
 _SELF_TALK_RE = re.compile(
     r"\b(?:my|mine|myself|me\s+(?:too|as\s+well)|when\s+i|for\s+me|i\s+(?:also|too|personally|"
     r"used\s+to|had|was|went|lost|felt|remember|struggled|dealt|grew\s+up|did|do\s+too)"
-    r"|i(?:'ve|’ve|\s+have)\s+(?:had|been|also|gone|lost|felt|struggled|dealt|found|learned))\b",
+    r"|i(?:'ve|’ve|\s+have)\s+(?:\w+\s+)?(?:had|been|gone|lost|felt|struggled|dealt|found|learned)"
+    r"|i(?:'m|’m|\s+am)\s+[^.!?\n]*?\b(?:as\s+well|too))\b",
     re.I,
 )
 _SYMPATHY_BEFORE_RE = re.compile(
     r"\b(?:sorry|sad|saddened|regret)\s+(?:(?:to\s+)?(?:hear|see|read|learn|know)\s+)?(?:that\s+)?$",
+    re.I,
+)
+#: A question word opening a clause rather than a question: "when I was at school…".
+_SUBORDINATE_RE = re.compile(
+    r"(?:(?:so|and|but|ok|okay|well)[,\s]+)?(?:what|when|where|which|who|whom|whose|why|how)"
+    r"\s+(?:i|we|he|she|they|it|you|people|everyone|someone)\b",
     re.I,
 )
 _COMPANY_RE = re.compile(r"\b(?:we|we're|we’re|we've|we’ve|we'll|we’ll|our|us)\b", re.I)
@@ -185,6 +192,8 @@ class ActiveListening:
         for start, end in questions:
             if any(s < end and start < e for s, e in generic):
                 continue
+            if _SUBORDINATE_RE.match(turn.text, start, end) and "?" not in turn.text[start:end]:
+                continue  # "when I was studying, I…" is a clause, not a question
             names_detail = any(start <= offset < end for offset in shared_offsets)
             found.append(
                 Evidence(
