@@ -41,7 +41,7 @@ SCORERS = ("active_listening", "emotional_acknowledgement", "apology", "solution
         (r"(?<=\w\s)(?:can|could)\s+help\b", {"help"}),
         (r":\(|:-\(", {":"}),  # punctuation marks are keys of their own
         (r"\bsorry(?:\s+about)?\b", {"sorr"}),  # an optional part proves nothing
-        (r"https?://\S+", {":"}),  # no guard before "http": only the colon is proved
+        (r"https?://\S+", {"/"}),  # no guard before "http": only the marks are proved
     ],
 )
 def test_required_keys_examples(pattern: str, expected: set[str]) -> None:
@@ -115,9 +115,13 @@ def test_alternatives_of_a_phrase_list_keep_the_longest_phrase_first() -> None:
 
 
 def test_key_index_masks() -> None:
-    index = KeyIndex.build([[frozenset({"sorr"}), frozenset({"apol"}), None], [frozenset({"?"})]])
-    assert [0b101, 0] == index.masks(text_keys("so sorry"))
-    assert [0b110, 1] == index.masks(text_keys("apologies?"))
+    sorry, apologies, question = frozenset({"sorr"}), frozenset({"apol"}), frozenset({"?"})
+    index = KeyIndex.build([[[sorry], [apologies], None], [[question]]])
+    assert [(0, 0b101)] == index.masks(text_keys("so sorry"))
+    assert [(0, 0b110), (1, 1)] == index.masks(text_keys("apologies?"))
+    both = KeyIndex.build([[[sorry, question]]])  # needs a key of each set
+    assert [] == both.masks(text_keys("so sorry"))
+    assert [(0, 1)] == both.masks(text_keys("sorry?"))
 
 
 # -- the promise: the same matches ------------------------------------------------------

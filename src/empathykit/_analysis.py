@@ -163,9 +163,7 @@ class TurnAnalysis:
         index: Position of the turn in the conversation.
         role: Who spoke it.
         text: The turn's text, unchanged.
-        token_spans: ``(start, end)`` of every token.
         tokens: Every token, lower-cased, with curly apostrophes made straight.
-        sentences: ``(start, end)`` of every sentence, white space trimmed.
         negations: Indices of tokens that negate ("not", "never", "can't").
         content: Indices of content tokens (not stop words, not punctuation).
         stems: Snowball stems of the content tokens, aligned with :attr:`content`.
@@ -177,15 +175,23 @@ class TurnAnalysis:
     index: int
     role: Role
     text: str
-    token_spans: tuple[tuple[int, int], ...]
     tokens: tuple[str, ...]
-    sentences: tuple[tuple[int, int], ...]
     negations: tuple[int, ...]
     content: tuple[int, ...]
     stems: tuple[str, ...]
     sentiment: Sentiment | None = None
     tone: Tone | None = None
     signals: CustomerSignals | None = None
+
+    @cached_property
+    def token_spans(self) -> tuple[tuple[int, int], ...]:
+        """``(start, end)`` of every token, aligned with :attr:`tokens` (computed on first use)."""
+        return tuple(match.span() for match in _TOKEN_RE.finditer(self.text))
+
+    @cached_property
+    def sentences(self) -> tuple[tuple[int, int], ...]:
+        """``(start, end)`` of every sentence, white space trimmed (computed on first use)."""
+        return _sentences(self.text)
 
     @cached_property
     def folded(self) -> str | None:
@@ -293,7 +299,11 @@ def _folded(text: str) -> str | None:
 
 
 def _signals(
-    text: str, content_count: int, tokens: Sequence[str], sentiment: Sentiment, tone: Tone
+    text: str,
+    content_count: int,
+    infos: Sequence[tuple[str, bool, str | None]],
+    sentiment: Sentiment,
+    tone: Tone,
 ) -> CustomerSignals:
     spans: list[Signal] = []
     found: set[str] = set()
@@ -312,7 +322,7 @@ def _signals(
     positive = "positive_feeling" in found or sentiment.compound >= 0.5
     help_request = "help_request" in found
     specific = content_count >= SPECIFIC_MIN_CONTENT_WORDS or any(
-        _SPECIFIC_TOKEN_RE.search(t) for t in tokens
+        _SPECIFIC_TOKEN_RE.search(info[0]) for info in infos
     )
     return CustomerSignals(
         problem=problem,
@@ -355,21 +365,12 @@ def _sentiment(text: str) -> Sentiment:
 
 
 def analyse_turn(index: int, role: Role, text: str) -> TurnAnalysis:
-    """Analyse one turn on its own (the context-free part of the analysis)."""
-    spans: list[tuple[int, int]] = []
-    tokens: list[str] = []
-    negations: list[int] = []
-    content: list[int] = []
-    stems: list[str] = []
-    for index_, match in enumerate(_TOKEN_RE.finditer(text)):
-        spans.append(match.span())
-        token, negation, token_stem = _token_info(match.group())
-        tokens.append(token)
-        if negation:
-            negations.append(index_)
-        if token_stem is not None:
-            content.append(index_)
-            stems.append(token_stem)
+    """Analyse one turn on its own (the context-free part of the analysis).
+
+    Token spans and sentences are found when first asked for: most turns need neither.
+    """
+    infos = list(map(_token_info, _TOKEN_RE.findall(text)))
+    content = tuple(i for i, info in enumerate(infos) if info[2] is not None)
     sentiment = tone = signals = None
     if role is Role.CUSTOMER:
         sentiment = _sentiment(text)
@@ -377,17 +378,15 @@ def analyse_turn(index: int, role: Role, text: str) -> TurnAnalysis:
             caps_words=len(_CAPS_WORD_RE.findall(text)),
             repeated_punctuation=len(_REPEAT_PUNCT_RE.findall(text)),
         )
-        signals = _signals(text, len(content), tokens, sentiment, tone)
+        signals = _signals(text, len(content), infos, sentiment, tone)
     return TurnAnalysis(
         index=index,
         role=role,
         text=text,
-        token_spans=tuple(spans),
-        tokens=tuple(tokens),
-        sentences=_sentences(text),
-        negations=tuple(negations),
-        content=tuple(content),
-        stems=tuple(stems),
+        tokens=tuple([info[0] for info in infos]),
+        negations=tuple([i for i, info in enumerate(infos) if info[1]]),
+        content=content,
+        stems=tuple([infos[i][2] for i in content]),  # type: ignore[misc]
         sentiment=sentiment,
         tone=tone,
         signals=signals,

@@ -18,14 +18,14 @@ has none and every turn is searched, as before.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from re import _constants as _sre  # type: ignore[attr-defined]
 from re import _parser as _sre_parse  # type: ignore[attr-defined]
 from typing import Any
 
 import attrs
 
-__all__ = ["KEY_LENGTH", "required_keys", "text_keys"]
+__all__ = ["KEY_LENGTH", "KeyIndex", "alternatives", "key_sets", "required_keys", "text_keys"]
 
 #: How many leading characters of a word make its key.
 KEY_LENGTH = 4
@@ -208,18 +208,19 @@ class _Walk:
             self.unknown()
 
 
-def _best(found: list[frozenset[str]], common: frozenset[str]) -> frozenset[str] | None:
-    """The key set least likely to be in a turn: fewest common words and marks."""
-    if not found:
-        return None
-    return min(
-        found,
-        key=lambda keys: (
-            sum(k in common or k in _COMMON_MARKS for k in keys),
-            sum(len(k) < 3 for k in keys),
-            len(keys),
-        ),
+def _cost(keys: frozenset[str], common: frozenset[str]) -> tuple[int, int, int]:
+    """How likely a turn is to have one of ``keys``: common words and marks, then
+    short keys, then many keys make it likelier."""
+    return (
+        sum(k in common or k in _COMMON_MARKS for k in keys),
+        sum(len(k) < 3 for k in keys),
+        len(keys),
     )
+
+
+def _best(found: list[frozenset[str]], common: frozenset[str]) -> frozenset[str] | None:
+    """The key set least likely to be in a turn."""
+    return min(found, key=lambda keys: _cost(keys, common)) if found else None
 
 
 def _walk(items: Any, walk: _Walk, common: frozenset[str]) -> None:
@@ -291,13 +292,25 @@ def required_keys(pattern: str, common: Iterable[str] = ()) -> frozenset[str] | 
     >>> print(required_keys(r"\b\w+ing\b"), required_keys(r"sorry"))
     None None
     """
-    common = frozenset(word[:KEY_LENGTH] for word in common)
+    found = key_sets(pattern, common, limit=1)
+    return found[0] if found else None
+
+
+def key_sets(pattern: str, common: Iterable[str] = (), limit: int = 2) -> list[frozenset[str]]:
+    r"""Up to ``limit`` key sets that every match of ``pattern`` needs one key of each
+    of, least likely first (see :func:`required_keys`): a turn must have a key from
+    each set to be searched.
+
+    >>> key_sets(r"\byou\s+(?:feel|felt)\b", ["you"])
+    [frozenset({'feel', 'felt'}), frozenset({'you'})]
+    """
+    heads = frozenset(word[:KEY_LENGTH] for word in common)
     walk = _Walk()
     try:
-        _walk(_sre_parse.parse(pattern), walk, common)
+        _walk(_sre_parse.parse(pattern), walk, heads)
     except (re.error, RecursionError, OverflowError):
-        return None
-    return _best(walk.found, common)
+        return []
+    return sorted(set(walk.found), key=lambda keys: (_cost(keys, heads), sorted(keys)))[:limit]
 
 
 def alternatives(pattern: str) -> tuple[str, ...]:
@@ -381,40 +394,48 @@ class KeyIndex:
     """For a list of patterns, each split in :func:`alternatives`: which alternatives of
     which pattern can match a text, as a bit mask per pattern (bit *i*: alternative *i*).
 
-    >>> index = KeyIndex.build([[frozenset({"sorr"}), frozenset({"apol"})], [None]])
+    >>> index = KeyIndex.build([[[frozenset({"sorr"})], [frozenset({"apol"})]], [None]])
     >>> index.masks(text_keys("so sorry"))
-    [1, 1]
+    [(0, 1), (1, 1)]
     >>> index.masks(text_keys("hello"))
-    [0, 1]
+    [(1, 1)]
     """
 
-    always: tuple[int, ...]  # alternatives with no keys: always searched
-    by_key: dict[str, tuple[tuple[int, int], ...]]  # key -> (pattern, its bits) pairs
+    always: dict[int, int]  # pattern -> its alternatives with no keys: always searched
+    # key -> (pattern, its alternatives' bits, key sets they also need) triples
+    by_key: dict[str, tuple[tuple[int, int, tuple[frozenset[str], ...]], ...]]
 
     @classmethod
-    def build(cls, keys: Iterable[Iterable[frozenset[str] | None]]) -> KeyIndex:
-        always: list[int] = []
-        by_key: dict[str, dict[int, int]] = {}
+    def build(cls, keys: Iterable[Iterable[Sequence[frozenset[str]] | None]]) -> KeyIndex:
+        """Index patterns given, for each alternative, its :func:`key_sets` (or ``None``:
+        always searched)."""
+        always: dict[int, int] = {}
+        by_key: dict[str, dict[tuple[int, tuple[frozenset[str], ...]], int]] = {}
         for pattern, parts in enumerate(keys):
-            bits = 0
-            for part, part_keys in enumerate(parts):
-                if part_keys is None:
-                    bits |= 1 << part
+            for part, sets in enumerate(parts):
+                if not sets:
+                    always[pattern] = always.get(pattern, 0) | 1 << part
                     continue
-                for key in part_keys:
+                first, *also = sets
+                for key in first:
                     slot = by_key.setdefault(key, {})
-                    slot[pattern] = slot.get(pattern, 0) | 1 << part
-            always.append(bits)
+                    entry = (pattern, tuple(also))
+                    slot[entry] = slot.get(entry, 0) | 1 << part
         return cls(
-            always=tuple(always),
-            by_key={key: tuple(slot.items()) for key, slot in by_key.items()},
+            always=always,
+            by_key={
+                key: tuple((pattern, bits, also) for (pattern, also), bits in slot.items())
+                for key, slot in by_key.items()
+            },
         )
 
-    def masks(self, keys: Iterable[str]) -> list[int]:
-        """The alternatives of each pattern that a text with these keys could match."""
-        masks = list(self.always)
+    def masks(self, keys: frozenset[str]) -> list[tuple[int, int]]:
+        """``(pattern, alternatives)`` for each pattern a text with these keys could
+        match, in pattern order; the others are left out."""
+        found = dict(self.always)
         by_key = self.by_key
         for key in keys:
-            for pattern, bits in by_key.get(key, ()):
-                masks[pattern] |= bits
-        return masks
+            for pattern, bits, also in by_key.get(key, ()):
+                if not also or all(not s.isdisjoint(keys) for s in also):
+                    found[pattern] = found.get(pattern, 0) | bits
+        return sorted(found.items())

@@ -22,7 +22,7 @@ from typing import Any
 
 import attrs
 
-from ._keys import KeyIndex, alternatives, required_keys
+from ._keys import KeyIndex, alternatives, key_sets
 from .exceptions import ConfigurationError
 
 __all__ = [
@@ -327,7 +327,9 @@ class Cue:
     )
     folded: re.Pattern[str] | None = attrs.field(init=False, eq=False, repr=False)
     parts: tuple[str, ...] = attrs.field(init=False, eq=False, repr=False)
-    part_keys: tuple[frozenset[str] | None, ...] = attrs.field(init=False, eq=False, repr=False)
+    part_keys: tuple[list[frozenset[str]] | None, ...] = attrs.field(
+        init=False, eq=False, repr=False
+    )
     _index: KeyIndex = attrs.field(init=False, eq=False, repr=False)
     _compiled_parts: tuple[re.Pattern[str], ...] = attrs.field(init=False, eq=False, repr=False)
 
@@ -346,11 +348,11 @@ class Cue:
         return () if self.folded is None else alternatives(self.folded.pattern)
 
     @part_keys.default
-    def _find_keys(self) -> tuple[frozenset[str] | None, ...]:
+    def _find_keys(self) -> tuple[list[frozenset[str]] | None, ...]:
         if self.folded is None:
             return (None,)  # no keys: always searched
         common = load_word_list("stopwords")
-        return tuple(required_keys(part, common) for part in self.parts)
+        return tuple(key_sets(part, common) or None for part in self.parts)
 
     @_index.default
     def _build_index(self) -> KeyIndex:
@@ -376,7 +378,8 @@ class Cue:
             return self.regex.finditer(text)
         if keys is None:
             return self.folded.finditer(folded)
-        return self.finditer_parts(folded, self._index.masks(keys)[0])
+        masks = self._index.masks(keys)
+        return self.finditer_parts(folded, masks[0][1]) if masks else iter(())
 
     def finditer_parts(self, folded: str, mask: int) -> Iterator[re.Match[str]]:
         """Matches in the lower-cased ``folded`` text, searching with the alternatives in
@@ -459,14 +462,14 @@ class CueSet:
 
     def cue_matches(
         self, text: str, folded: str | None = None, keys: frozenset[str] | None = None
-    ) -> Iterator[tuple[Cue, re.Match[str]]]:
+    ) -> list[tuple[Cue, re.Match[str]]]:
         """Every match of every rule, cue by cue (see :meth:`Cue.finditer` for the
         arguments): with ``keys``, a cue whose key words the text lacks is not searched."""
         return _matches(self.cues, self._cue_index, text, folded, keys)
 
     def blocker_matches(
         self, text: str, folded: str | None = None, keys: frozenset[str] | None = None
-    ) -> Iterator[tuple[Cue, re.Match[str]]]:
+    ) -> list[tuple[Cue, re.Match[str]]]:
         """Every match of every blocker, as :meth:`cue_matches` finds them."""
         return _matches(self.blockers, self._blocker_index, text, folded, keys)
 
@@ -477,21 +480,17 @@ def _matches(
     text: str,
     folded: str | None,
     keys: frozenset[str] | None,
-) -> Iterator[tuple[Cue, re.Match[str]]]:
+) -> list[tuple[Cue, re.Match[str]]]:
     if folded is None or keys is None:
-        for cue in cues:
-            for match in cue.finditer(text, folded):
-                yield cue, match
-        return
-    for number, mask in enumerate(index.masks(keys)):
-        if mask:
-            cue = cues[number]
-            if cue.folded is None:  # searched in the original text, always
-                found = cue.regex.finditer(text)
-            else:
-                found = cue.finditer_parts(folded, mask)
-            for match in found:
-                yield cue, match
+        return [(cue, match) for cue in cues for match in cue.finditer(text, folded)]
+    found: list[tuple[Cue, re.Match[str]]] = []
+    for number, mask in index.masks(keys):
+        cue = cues[number]
+        if cue.folded is None:  # searched in the original text, always
+            found.extend((cue, match) for match in cue.regex.finditer(text))
+        else:
+            found.extend((cue, match) for match in cue.finditer_parts(folded, mask))
+    return found
 
 
 def _cue_from_table(
