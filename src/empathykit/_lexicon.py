@@ -487,9 +487,11 @@ def _matches(
     for number, mask in index.masks(keys):
         cue = cues[number]
         if cue.folded is None:  # searched in the original text, always
-            found.extend((cue, match) for match in cue.regex.finditer(text))
+            matches = cue.regex.finditer(text)
         else:
-            found.extend((cue, match) for match in cue.finditer_parts(folded, mask))
+            matches = cue.finditer_parts(folded, mask)
+        for match in matches:
+            found.append((cue, match))
     return found
 
 
