@@ -402,24 +402,23 @@ class KeyIndex:
     """
 
     always: dict[int, int]  # pattern -> its alternatives with no keys: always searched
-    # key -> (pattern, its alternatives' bits, key sets they also need) triples
-    by_key: dict[str, tuple[tuple[int, int, tuple[frozenset[str], ...]], ...]]
+    # key -> (pattern, its alternatives' bits, the key set they also need) triples
+    by_key: dict[str, tuple[tuple[int, int, frozenset[str] | None], ...]]
 
     @classmethod
     def build(cls, keys: Iterable[Iterable[Sequence[frozenset[str]] | None]]) -> KeyIndex:
         """Index patterns given, for each alternative, its :func:`key_sets` (or ``None``:
-        always searched)."""
+        always searched); the first two sets of each are used."""
         always: dict[int, int] = {}
-        by_key: dict[str, dict[tuple[int, tuple[frozenset[str], ...]], int]] = {}
+        by_key: dict[str, dict[tuple[int, frozenset[str] | None], int]] = {}
         for pattern, parts in enumerate(keys):
             for part, sets in enumerate(parts):
                 if not sets:
                     always[pattern] = always.get(pattern, 0) | 1 << part
                     continue
-                first, *also = sets
-                for key in first:
+                entry = (pattern, sets[1] if len(sets) > 1 else None)
+                for key in sets[0]:
                     slot = by_key.setdefault(key, {})
-                    entry = (pattern, tuple(also))
                     slot[entry] = slot.get(entry, 0) | 1 << part
         return cls(
             always=always,
@@ -436,6 +435,6 @@ class KeyIndex:
         by_key = self.by_key
         for key in keys:
             for pattern, bits, also in by_key.get(key, ()):
-                if not also or all(not s.isdisjoint(keys) for s in also):
+                if also is None or not also.isdisjoint(keys):
                     found[pattern] = found.get(pattern, 0) | bits
         return sorted(found.items())
