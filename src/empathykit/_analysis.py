@@ -79,9 +79,28 @@ def stem(word: str) -> str:
     return str(_STEMMER.stem(word))
 
 
-@lru_cache(maxsize=131072)
-def _token_info(raw: str) -> tuple[str, bool, str | None]:
-    """(normalised token, is it a negation, its stem if it is a content word) — cached."""
+#: Most token spellings the token cache holds before it starts again.
+TOKEN_CACHE_SIZE = 131072
+
+_TokenInfo = tuple[str, bool, str | None]
+
+
+class _TokenCache(dict[str, _TokenInfo]):
+    """Token spelling → :func:`_token_info`, filled on demand: a plain dict lookup, the
+    cheapest there is, for the most repeated step of the analysis. Emptied when full."""
+
+    def __missing__(self, raw: str) -> _TokenInfo:
+        if len(self) >= TOKEN_CACHE_SIZE:
+            self.clear()
+        info = self[raw] = _token_info(raw)
+        return info
+
+
+_TOKEN_CACHE = _TokenCache()
+
+
+def _token_info(raw: str) -> _TokenInfo:
+    """(normalised token, is it a negation, its stem if it is a content word)."""
     token = raw.lower().replace("’", "'")
     negation = bool(NEGATION_RE.search(token))
     content = (
@@ -369,7 +388,7 @@ def analyse_turn(index: int, role: Role, text: str) -> TurnAnalysis:
 
     Token spans and sentences are found when first asked for: most turns need neither.
     """
-    infos = list(map(_token_info, _TOKEN_RE.findall(text)))
+    infos = list(map(_TOKEN_CACHE.__getitem__, _TOKEN_RE.findall(text)))
     content = tuple(i for i, info in enumerate(infos) if info[2] is not None)
     sentiment = tone = signals = None
     if role is Role.CUSTOMER:
