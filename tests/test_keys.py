@@ -74,6 +74,8 @@ def test_required_keys_none_when_nothing_is_proved(pattern: str) -> None:
         (r"\b(?:so|un)+happy", "sounhappy"),
         (r"(?<!\w)mm+\b", "mmmmmm"),
         (r"\bok", "okay"),
+        (r"(?<![^\w])sorry", "unsorry"),  # negated classes are not guards
+        (r"\bso(?![^\w])", "sorry"),
     ],
 )
 def test_required_keys_hold_where_a_match_starts_inside_a_word(pattern: str, text: str) -> None:
@@ -100,6 +102,7 @@ def test_text_keys_are_word_heads_and_marks() -> None:
         (r"(?i)a|b", (r"(?i)a|b",)),  # global flags: kept whole
         (r"(a)\1|b", (r"(a)\1|b",)),  # a back-reference: kept whole
         (r"a|b?", ("a|b?",)),  # an alternative that can match nothing: kept whole
+        ("(?x: a # (\n)|b", ("(?x: a # (\n)|b",)),  # a "(" in a verbose comment
     ],
 )
 def test_alternatives(pattern: str, expected: tuple[str, ...]) -> None:

@@ -104,11 +104,7 @@ def _guards(op: Any, av: Any) -> bool:
     if direction > 0 or not body:
         return False
     if op is _sre.ASSERT_NOT:  # (?<!\w), (?<![\w'])
-        return (
-            len(body) == 1
-            and body[0][0] is _sre.IN
-            and any(o is _sre.CATEGORY and a in _WORD for o, a in body[0][1])
-        )
+        return len(body) == 1 and _has_word_category(body[0])
     last = _chars(*body[-1])  # (?<=\s), (?<=\w\s)
     return isinstance(last, set) and not any(_is_word_char(c) for c in last)
 
@@ -116,12 +112,16 @@ def _guards(op: Any, av: Any) -> bool:
 def _ends_word(op: Any, av: Any) -> bool:
     """Whether a look-ahead makes sure that no word character follows: ``(?!\\w)``."""
     direction, body = av
+    return op is _sre.ASSERT_NOT and direction > 0 and bool(body) and _has_word_category(body[0])
+
+
+def _has_word_category(item: Any) -> bool:
+    """Whether a parsed item is a class that matches every word character: ``[\\w...]``."""
+    op, av = item
     return (
-        op is _sre.ASSERT_NOT
-        and direction > 0
-        and bool(body)
-        and body[0][0] is _sre.IN
-        and any(o is _sre.CATEGORY and a in _WORD for o, a in body[0][1])
+        op is _sre.IN
+        and not (av and av[0][0] is _sre.NEGATE)
+        and any(o is _sre.CATEGORY and a in _WORD for o, a in av)
     )
 
 
@@ -361,7 +361,13 @@ def alternatives(pattern: str) -> tuple[str, ...]:
             start = index + 1
         index += 1
     parts.append(pattern[start:])
-    if len(parts) > 1 and any(_sre_parse.parse(part).getwidth()[0] == 0 for part in parts):
+    if len(parts) == 1:
+        return (pattern,)
+    try:
+        widths = [_sre_parse.parse(part).getwidth()[0] for part in parts]
+    except (re.error, RecursionError, OverflowError):
+        return (pattern,)  # split where it should not be (a "|" in a verbose comment)
+    if 0 in widths:
         return (pattern,)  # an empty match would change where the next search starts
     return tuple(parts)
 
