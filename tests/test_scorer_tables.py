@@ -550,6 +550,16 @@ LISTENING_CASES: list[Case] = [
         REFLECTS,
         True,
     ),
+    # "So you couldn't…", "you mean…?": checking what the customer said.
+    (
+        "The vet was closed so nobody came out to see the dog.",
+        "So you couldn't get a house call for the dog.",
+        RESTATES,
+        True,
+    ),
+    ("My landlord didn't answer.", "You mean he never called back?", RESTATES, True),
+    ("The vet was closed so nobody came to the dog.", "So you can relax now.", set(), False),
+    ("My landlord didn't answer.", "If you mean that, fine.", set(), False),
     # Echoing general words ("maybe", "start") is not restating a detail.
     ("Maybe I should start over somewhere else.", "Maybe start small.", set(), False),
     # A step proposed as a question checks the situation only in passing.
