@@ -132,7 +132,7 @@ class ActiveListening:
             m.span()
             for blocker in self.cues.blockers
             if blocker.rule == f"{self.name}.excluded"
-            for m in blocker.finditer(turn.text, turn.folded)
+            for m in blocker.finditer(turn.text, turn.folded, turn.keys)
         ]
         if excluded:  # the user's exclude_phrases veto echoed words inside them too
             shared = {
@@ -185,7 +185,7 @@ class ActiveListening:
         generic = suggestions + [
             m.span()
             for blocker in self.cues.blockers
-            for m in blocker.finditer(turn.text, turn.folded)
+            for m in blocker.finditer(turn.text, turn.folded, turn.keys)
         ]
         shared_offsets = [turn.token_spans[i][0] for ids in shared.values() for i in ids]
         found = []
