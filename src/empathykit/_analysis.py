@@ -49,10 +49,12 @@ _TOKEN_RE = re.compile(_TOKEN_PATTERN)
 # A sentence ends at . ! ? … (with closing quotes or brackets) before white space, or at
 # a line break. A run of end marks is matched from its first mark only, and possessively,
 # so a long run with no space after it ("!!!…!x") costs linear time, not quadratic.
-_SENTENCE_END_RE = re.compile(r"(?<![.!?…])[.!?…]++[\"'’”)\]]*+(?=\s)|\n")
+# (The first mark is matched before the look-behind that checks it starts the run, so
+# that the engine can skip ahead to the next mark instead of trying every character.)
+_SENTENCE_END_RE = re.compile(r"[.!?…](?<![.!?…][.!?…])[.!?…]*+[\"'’”)\]]*+(?=\s)|\n")
 _CLAUSE_PUNCT = frozenset(",;:.!?…()\n")
 _STEMMER = SnowballStemmer("english")
-_CAPS_WORD_RE = re.compile(r"(?<![\w])[A-Z]{3,}(?![\w])")
+_CAPS_WORD_RE = re.compile(r"[A-Z](?<!\w[A-Z])[A-Z]{2,}(?!\w)")  # first letter first, as above
 _REPEAT_PUNCT_RE = re.compile(r"[!?]{2,}")
 _QUESTION_FORM_RE = re.compile(
     r"(?:(?:so|and|but|ok|okay|well|hi|hey)[,\s]+)?(?:(?:what|when|where|which|who|whom|whose|why|how)\b"
