@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 __all__ = ["Failure", "score_many"]
 
 #: Conversations sent to a worker at a time.
-DEFAULT_CHUNK_SIZE = 16
+DEFAULT_CHUNK_SIZE = 64
 
 
 @attrs.frozen(kw_only=True)
