@@ -15,13 +15,13 @@ from typing import TYPE_CHECKING, Any
 from ._batch import Failure, score_many
 from ._score import resolve_scorers
 from .exceptions import ConfigurationError, MissingDependencyError
-from .io import CsvColumns, _columns, report_row
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from ._conversation import RoleMap
     from ._results import Report
+    from .io import CsvColumns
     from .typing import ScorerLike
 
 __all__ = ["score_frame"]
@@ -102,6 +102,8 @@ def _conversation_frame(
     id_column: str,
     id_dtype: Any,
 ) -> pd.DataFrame:
+    from . import io
+
     value_columns = ["overall", *names]
     data: dict[str, list[Any]] = {c: [] for c in value_columns}
     counts: dict[str, list[Any]] = {f"{n}_opportunities": [] for n in names}
@@ -118,7 +120,7 @@ def _conversation_frame(
                 sentiment[column].append(math.nan)
             errors.append(f"{type(result.error).__name__}: {result.error}")
             continue
-        row = report_row(result)
+        row = io.report_row(result)
         for column in data:
             data[column].append(math.nan if row.get(column) is None else row[column])
         for column in counts:
@@ -254,7 +256,9 @@ def score_frame(
         raise ConfigurationError(
             f"expected a pandas DataFrame with one row per turn, got {type(frame).__name__}"
         )
-    chosen = _columns(columns)
+    from . import io  # here: empathykit.io is imported on first use, not by `import empathykit`
+
+    chosen = io._columns(columns)
     id_column = chosen.id
     if id_column not in frame.columns and frame.index.name == id_column:
         frame = frame.reset_index()

@@ -11,11 +11,9 @@ backtracking (see :func:`compile_cues`).
 from __future__ import annotations
 
 import re
-import tomllib
 import warnings
 from collections.abc import Iterable, Iterator, Mapping
 from functools import cache
-from importlib import resources
 from re import _constants as _sre  # type: ignore[attr-defined]
 from re import _parser as _sre_parse  # type: ignore[attr-defined]
 from typing import Any
@@ -560,6 +558,9 @@ def cues_from_tables(
 @cache
 def load_lexicon(name: str) -> Mapping[str, Any]:
     """Read the bundled lexicon ``lexicons/<name>.toml`` (cached)."""
+    import tomllib  # here, like importlib.resources: not needed by `import empathykit`
+    from importlib import resources
+
     text = resources.files("empathykit.lexicons").joinpath(f"{name}.toml").read_text("utf-8")
     return tomllib.loads(text)
 
@@ -567,6 +568,8 @@ def load_lexicon(name: str) -> Mapping[str, Any]:
 @cache
 def load_word_list(name: str) -> frozenset[str]:
     """Read a bundled one-word-a-line list, ignoring ``#`` comments and blank lines."""
+    from importlib import resources
+
     text = resources.files("empathykit.lexicons").joinpath(f"{name}.txt").read_text("utf-8")
     words = (line.split("#", 1)[0].strip().lower() for line in text.splitlines())
     return frozenset(word for word in words if word)

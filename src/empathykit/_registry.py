@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from importlib.metadata import entry_points
 from typing import Any, TypeVar, overload
 
 from .exceptions import DuplicateScorerError, PluginError, UnknownScorerError
@@ -118,6 +117,9 @@ def _load_plugins() -> None:
         if _plugins_loaded:
             return
         _plugins_loaded = True
+        # Imported here: importlib.metadata costs a fifth of `import empathykit`.
+        from importlib.metadata import entry_points
+
         for entry_point in entry_points(group=ENTRY_POINT_GROUP):
             dist = entry_point.dist.name if entry_point.dist else "an unknown distribution"
             if entry_point.name in _registry:

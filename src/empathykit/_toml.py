@@ -48,7 +48,6 @@ from __future__ import annotations
 import math
 import os
 import re
-import tomllib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -200,6 +199,8 @@ def _read(source: str | os.PathLike[str]) -> _Source:
 
 
 def _parse(source: _Source) -> dict[str, Any]:
+    import tomllib  # here: not needed by `import empathykit`
+
     try:
         return tomllib.loads(source.text)
     except tomllib.TOMLDecodeError as error:
