@@ -301,8 +301,8 @@ def key_sets(pattern: str, common: Iterable[str] = (), limit: int = 2) -> list[f
     of, least likely first (see :func:`required_keys`): a turn must have a key from
     each set to be searched.
 
-    >>> key_sets(r"\byou\s+(?:feel|felt)\b", ["you"])
-    [frozenset({'feel', 'felt'}), frozenset({'you'})]
+    >>> [sorted(keys) for keys in key_sets(r"\byou\s+(?:feel|felt)\b", ["you"])]
+    [['feel', 'felt'], ['you']]
     """
     heads = frozenset(word[:KEY_LENGTH] for word in common)
     walk = _Walk()
