@@ -168,6 +168,22 @@ def test_workers_give_the_same_results_as_one_process() -> None:
     assert 23 == len(parallel)
 
 
+def test_reports_from_workers_are_whole_and_hold_the_callers_conversations() -> None:
+    """Workers send reports back without their conversations; the rebuilt reports equal
+    the ones scored in this process and hold the very Conversation objects passed in."""
+    conversations = [
+        empathykit.as_conversation(c["turns"], id=c["id"])  # type: ignore[arg-type]
+        for c in (chat(n) for n in range(9))
+    ]
+    serial = list(empathykit.score_many(conversations))
+    parallel = list(empathykit.score_many(conversations, n_jobs=2, chunk_size=2))
+    assert serial == parallel
+    for given, report in zip(conversations, parallel, strict=True):
+        assert isinstance(report, empathykit.Report)
+        assert report.conversation is given
+        assert report.evidence  # evidence survived the trip
+
+
 @pytest.mark.slow
 def test_a_worker_that_dies_is_reported_and_the_rest_scored() -> None:
     """A conversation that kills its worker becomes a Failure; all the others are scored."""

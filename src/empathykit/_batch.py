@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias, overload
 import attrs
 
 from ._conversation import Conversation, ConversationLike, RoleMap, as_conversation
-from ._results import DimensionScore, Report
+from ._results import DimensionScore, Report, ReportParts, rebuild_report, report_parts
 from ._score import resolve_scorers, resolve_weights, score_resolved
 from .exceptions import ConfigurationError, ScorerError
 
@@ -127,14 +127,17 @@ def _picklable(error: Exception) -> Exception:
     return error
 
 
-def _score_chunk(chunk: list[tuple[int, Conversation]]) -> list[Report | Failure]:
+def _score_chunk(chunk: list[tuple[int, Conversation]]) -> list[ReportParts | Failure]:
+    """Score a chunk in a worker. Reports go back without their conversations, which
+    the parent holds already: that halves what is pickled (see :func:`_merge`)."""
     assert _worker_options is not None, "the worker was not initialised"
-    results: list[Report | Failure] = []
+    results: list[ReportParts | Failure] = []
     for index, conversation in chunk:
         result = _score_one(index, conversation, _worker_options)
         if isinstance(result, Failure):
-            result = attrs.evolve(result, error=_picklable(result.error))
-        results.append(result)
+            results.append(attrs.evolve(result, error=_picklable(result.error)))
+        else:
+            results.append(report_parts(result))
     return results
 
 
@@ -161,7 +164,7 @@ class _Pool:
         self._options = options
         self._executor: ProcessPoolExecutor | None = None
 
-    def submit(self, chunk: list[tuple[int, Conversation]]) -> Future[list[Report | Failure]]:
+    def submit(self, chunk: list[tuple[int, Conversation]]) -> Future[list[ReportParts | Failure]]:
         """Send a chunk to a worker; when the pool is already broken, a future that says so."""
         from concurrent.futures import Future
         from concurrent.futures.process import BrokenProcessPool
@@ -179,7 +182,7 @@ class _Pool:
         try:
             return self._executor.submit(_score_chunk, chunk)
         except BrokenProcessPool as error:  # a worker died since the last result came back
-            broken: Future[list[Report | Failure]] = Future()
+            broken: Future[list[ReportParts | Failure]] = Future()
             broken.set_exception(error)
             return broken
 
@@ -195,9 +198,17 @@ class _Pool:
         self.reset()
 
 
-def _merge(chunk: list[_Item], scored: Iterator[Report | Failure]) -> Iterator[Report | Failure]:
+def _merge(
+    chunk: list[_Item], scored: Iterator[ReportParts | Failure]
+) -> Iterator[Report | Failure]:
+    """The chunk's results in order: its failures to prepare, and what the worker sent
+    back for the rest, reports rebuilt around the conversations this process holds."""
     for _, item in chunk:
-        yield item if isinstance(item, Failure) else next(scored)
+        if isinstance(item, Failure):
+            yield item
+            continue
+        result = next(scored)
+        yield result if isinstance(result, Failure) else rebuild_report(item, result)
 
 
 def _to_send(chunk: list[_Item]) -> list[tuple[int, Conversation]]:
@@ -213,7 +224,7 @@ def _isolate(pool: _Pool, chunk: list[_Item]) -> Iterator[Report | Failure]:
             yield item
             continue
         try:
-            yield pool.submit([(index, item)]).result()[0]
+            yield from _merge([(index, item)], iter(pool.submit([(index, item)]).result()))
         except BrokenProcessPool:
             pool.reset()
             yield _died(index, item)
@@ -226,7 +237,7 @@ def _parallel(
 
     pool = _Pool(n_jobs, options)
     chunks = iter(lambda: list(itertools.islice(items, chunk_size)), [])
-    pending: deque[tuple[list[_Item], Future[list[Report | Failure]]]] = deque()
+    pending: deque[tuple[list[_Item], Future[list[ReportParts | Failure]]]] = deque()
     max_pending = 2 * n_jobs
 
     def fill() -> None:

@@ -49,9 +49,7 @@ _NON_WORD = frozenset(
     }
 )
 _BOUNDARIES = frozenset({_sre.AT_BOUNDARY, _sre.AT_UNI_BOUNDARY})
-_EDGES = frozenset(
-    {_sre.AT_BEGINNING, _sre.AT_BEGINNING_STRING, _sre.AT_END, _sre.AT_END_STRING}
-)
+_EDGES = frozenset({_sre.AT_BEGINNING, _sre.AT_BEGINNING_STRING, _sre.AT_END, _sre.AT_END_STRING})
 
 
 def text_keys(folded: str) -> frozenset[str]:

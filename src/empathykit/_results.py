@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterable, Iterator, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import attrs
 
@@ -310,3 +310,27 @@ class Report:
         if shift is not None and not math.isnan(shift):
             parts.append(f"customer mood {self.sentiment.start:+.2f} → {self.sentiment.end:+.2f}")
         return " | ".join(parts)
+
+
+#: A report without its conversation, as worker processes send it back (see
+#: :func:`report_parts`): the scores, overall, weights and sentiment.
+ReportParts: TypeAlias = (
+    "tuple[tuple[DimensionScore, ...], float | None, Mapping[str, float], SentimentTrajectory]"
+)
+
+
+def report_parts(report: Report) -> ReportParts:
+    """``report`` without its conversation, which the receiving process already holds."""
+    return report.scores, report.overall, report.weights, report.sentiment
+
+
+def rebuild_report(conversation: Conversation, parts: ReportParts) -> Report:
+    """The :class:`Report` that :func:`report_parts` took apart, around ``conversation``
+    (the one it was scored from: its values were checked against it when it was made)."""
+    report = _new(Report)
+    _set(report, "conversation", conversation)
+    _set(report, "scores", parts[0])
+    _set(report, "overall", parts[1])
+    _set(report, "weights", parts[2])
+    _set(report, "sentiment", parts[3])
+    return report

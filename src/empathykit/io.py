@@ -509,9 +509,7 @@ def _transcript(
             # The transcript parser also breaks lines at \r, U+2028 and the like, which
             # a file line may hold: map its line number back to the file's.
             file_lines = [
-                offset
-                for offset, line in enumerate(section)
-                for _ in (line + "\n").splitlines()
+                offset for offset, line in enumerate(section) for _ in (line + "\n").splitlines()
             ]
             number = int(match[1]) - 1
             line = first_line + (file_lines[number] if number < len(file_lines) else number)
