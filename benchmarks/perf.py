@@ -322,6 +322,84 @@ def profile_breakdown(function: Callable[[], object], top: int = 15) -> list[str
     return lines
 
 
+def stage_breakdown(
+    threads: Sequence[Record], baseline: Callable[[], object], repeat: int
+) -> list[str]:
+    """CPU time of each stage of scoring, timed on its own, over the baseline's.
+
+    Each repetition times the baseline, then every stage once, in pipeline order on
+    fresh conversations; the median of each stage's ratio is printed.
+    """
+    stages: dict[str, list[float]] = {}
+    for _ in range(repeat):
+        start = time.process_time()
+        baseline()
+        base = time.process_time() - start
+        for name, seconds in _stage_times(threads).items():
+            stages.setdefault(name, []).append(seconds / base)
+    lines = [
+        "stages: CPU time of each, timed on its own, over VADER on every turn "
+        f"(median of {repeat}):"
+    ]
+    lines += [f"  {median(ratios):5.2f}  {name}" for name, ratios in stages.items()]
+    return lines
+
+
+def _stage_times(threads: Sequence[Record]) -> dict[str, float]:
+    """CPU seconds of each stage of scoring ``threads``, each run on its own."""
+    import empathykit
+    from empathykit._analysis import _sentiment, analyse
+    from empathykit._score import (
+        overall_score,
+        resolve_scorers,
+        resolve_weights,
+        sentiment_trajectory,
+    )
+
+    times: dict[str, float] = {}
+    clock = time.process_time
+    customer = [t["text"] for th in threads for t in th["turns"] if t["role"] == "customer"]
+    start = clock()
+    for text in customer:
+        _sentiment(text)
+    times["VADER on the customer turns (what empathykit needs of it)"] = clock() - start
+
+    start = clock()
+    convs = [empathykit.as_conversation(th["turns"], id=th["id"]) for th in threads]
+    times["Reading records into conversations"] = clock() - start
+
+    start = clock()
+    for conv in convs:
+        analyse(conv)
+    times["Analysis: tokens, stems, customer signals, VADER"] = clock() - start
+    for conv in convs:  # the analysis the scorers read, computed outside the timings
+        _ = conv.analysis
+
+    results = []
+    for scorer in resolve_scorers(None):
+        start = clock()
+        results.append([scorer(conv) for conv in convs])
+        times[f"Scorer {scorer.name}"] = clock() - start
+
+    start = clock()
+    for conv, dimensions in zip(convs, zip(*results, strict=True), strict=True):
+        weights = resolve_weights(None, dimensions)
+        empathykit.Report(
+            conversation=conv,
+            scores=dimensions,
+            overall=overall_score(dimensions, weights),
+            weights=weights,
+            sentiment=sentiment_trajectory(conv),
+        )
+    times["Weighing and the report (checked against the conversation)"] = clock() - start
+
+    start = clock()
+    for _ in empathykit.score_many(threads):
+        pass
+    times["score_many(n_jobs=1), in all"] = clock() - start
+    return times
+
+
 def _component(filename: str) -> str:
     path = filename.replace(os.sep, "/")
     if "vaderSentiment" in path:
@@ -414,6 +492,8 @@ def bench_throughput(ctx: Context) -> None:
         )
     )
     if ctx.args.profile:
+        for line in stage_breakdown(threads, baseline, ctx.repeat(3)):
+            print(line)
         for line in profile_breakdown(candidate):
             print(line)
 

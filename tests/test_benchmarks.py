@@ -8,6 +8,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 from types import ModuleType
 
@@ -144,6 +145,22 @@ def test_write_repeated_writes_exact_turn_count(tmp_path: Path) -> None:
     assert count == len(records)
     assert sum(len(record["turns"]) for record in records) == 40
     assert len(records) == len({record["id"] for record in records})
+
+
+def test_stage_breakdown_times_every_stage_and_the_whole() -> None:
+    """``throughput --profile`` prints one ratio per stage, each scorer among them, and
+    the whole run, which costs at least as much as any one stage but VADER's."""
+    perf = _perf()
+    threads = perf.synthetic_threads(40)
+    lines = perf.stage_breakdown(threads, lambda: time.sleep(0.01) or sum(range(10**5)), 2)
+    assert lines[0].startswith("stages: ")
+    stages = {name: float(value) for value, name in (line.split(maxsplit=1) for line in lines[1:])}
+    for scorer in empathykit.default_scorers():
+        assert f"Scorer {scorer.name}" in stages
+    assert "Reading records into conversations" in stages
+    whole = stages.pop("score_many(n_jobs=1), in all")
+    assert all(value >= 0 for value in stages.values())
+    assert whole >= stages["Scorer active_listening"]
 
 
 # -- import cost ------------------------------------------------------------------------
