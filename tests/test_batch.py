@@ -168,6 +168,19 @@ def test_workers_give_the_same_results_as_one_process() -> None:
     assert 23 == len(parallel)
 
 
+def test_report_parts_are_every_field_but_the_conversation() -> None:
+    """What workers send back, rebuilt, is the report: no Report field is left out."""
+    from empathykit._results import rebuild_report, report_parts
+
+    report = empathykit.score(chat(1)["turns"], id="c1")  # type: ignore[arg-type]
+    names = [field.name for field in attrs.fields(Report)]
+    assert ["conversation", "scores", "overall", "weights", "sentiment"] == names
+    assert len(report_parts(report)) == len(names) - 1
+    rebuilt = rebuild_report(report.conversation, report_parts(report))
+    assert report == rebuilt
+    assert report.to_dict() == rebuilt.to_dict()
+
+
 def test_reports_from_workers_are_whole_and_hold_the_callers_conversations() -> None:
     """Workers send reports back without their conversations; the rebuilt reports equal
     the ones scored in this process and hold the very Conversation objects passed in."""
@@ -202,6 +215,10 @@ def test_a_worker_that_dies_is_reported_and_the_rest_scored() -> None:
     assert "scorer failed" in failures["raiser"].message
     scored = [r.conversation.id for r in results if isinstance(r, Report)]
     assert [f"c{n}" for n in range(12) if n not in (4, 9)] == scored
+    # Reports rebuilt after the pool broke (chunks re-scored one at a time) are whole.
+    good = [item for n, item in enumerate(items) if n not in (4, 9)]
+    expected = [summary(r) for r in empathykit.score_many(good, scorers=scorers)]  # type: ignore[arg-type]
+    assert expected == [summary(r) for r in results if isinstance(r, Report)]
 
 
 def test_bad_options_raise_at_the_call() -> None:

@@ -8,7 +8,6 @@ import os
 import re
 import subprocess
 import sys
-import time
 from pathlib import Path
 from types import ModuleType
 
@@ -149,18 +148,25 @@ def test_write_repeated_writes_exact_turn_count(tmp_path: Path) -> None:
 
 def test_stage_breakdown_times_every_stage_and_the_whole() -> None:
     """``throughput --profile`` prints one ratio per stage, each scorer among them, and
-    the whole run, which costs at least as much as any one stage but VADER's."""
+    the whole run, which costs more than any one stage."""
     perf = _perf()
     threads = perf.synthetic_threads(40)
-    lines = perf.stage_breakdown(threads, lambda: time.sleep(0.01) or sum(range(10**5)), 2)
+    lines = perf.stage_breakdown(threads, lambda: sum(range(10**5)), 2)
     assert lines[0].startswith("stages: ")
     stages = {name: float(value) for value, name in (line.split(maxsplit=1) for line in lines[1:])}
-    for scorer in empathykit.default_scorers():
-        assert f"Scorer {scorer.name}" in stages
-    assert "Reading records into conversations" in stages
+    expected = {
+        perf._VADER_STAGE,
+        "Reading records into conversations",
+        "Analysis: tokens, stems, customer signals, VADER",
+        *(f"Scorer {scorer.name}" for scorer in empathykit.default_scorers()),
+        "Weighing and the report (checked against the conversation)",
+        "The batch loop and garbage collection (the whole run less the stages above)",
+        "score_many(n_jobs=1), in all",
+    }
+    assert expected == set(stages)
     whole = stages.pop("score_many(n_jobs=1), in all")
-    assert all(value >= 0 for value in stages.values())
-    assert whole >= stages["Scorer active_listening"]
+    stages.pop("The batch loop and garbage collection (the whole run less the stages above)")
+    assert whole > max(stages.values()) > 0
 
 
 # -- import cost ------------------------------------------------------------------------
