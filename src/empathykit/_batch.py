@@ -334,9 +334,10 @@ def score_many(
         conversations: Anything :func:`~empathykit.score` accepts, one per item, or
             mappings such as JSON Lines records, ``{"id": ..., "turns": [...]}``.
         n_jobs: Worker processes: 1 scores in this process; -1 uses one per CPU. Scorers
-            and weights are sent to each worker once (so scorers must pickle). On
-            platforms that start workers with *spawn*, call this under
-            ``if __name__ == "__main__":``.
+            and weights are sent to each worker once (so scorers must pickle). Each
+            report's ``conversation`` is the one built (or given) in this process,
+            whichever process scored it. On platforms that start workers with
+            *spawn*, call this under ``if __name__ == "__main__":``.
         weights: As for :func:`~empathykit.score`.
         scorers: As for :func:`~empathykit.score`.
         roles: As for :func:`~empathykit.score`.
