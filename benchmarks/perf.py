@@ -352,66 +352,53 @@ def stage_breakdown(
 
 
 _VADER_STAGE = "VADER on the customer turns (what empathykit needs of it; part of the analysis)"
+_REST_STAGE = "The rest: batch loop, scorer-result checks, GC (the whole run less the stages above)"
 
 
 def _stage_times(threads: Sequence[Record]) -> dict[str, float]:
     """CPU seconds of each stage of scoring ``threads``, each run on its own."""
     import empathykit
     from empathykit._analysis import _sentiment, analyse
-    from empathykit._score import (
-        overall_score,
-        resolve_scorers,
-        resolve_weights,
-        sentiment_trajectory,
-    )
+    from empathykit._score import build_report, resolve_scorers
 
     times: dict[str, float] = {}
-    clock = time.process_time
+    cpu = time.process_time
     customer = [t["text"] for th in threads for t in th["turns"] if t["role"] == "customer"]
-    start = clock()
+    start = cpu()
     for text in customer:
         _sentiment(text)
-    times[_VADER_STAGE] = clock() - start
+    times[_VADER_STAGE] = cpu() - start
 
-    start = clock()
+    start = cpu()
     convs = [empathykit.as_conversation(th["turns"], id=th["id"]) for th in threads]
-    times["Reading records into conversations"] = clock() - start
+    times["Reading records into conversations"] = cpu() - start
 
-    start = clock()
+    start = cpu()
     for conv in convs:
         analyse(conv)
-    times["Analysis: tokens, stems, customer signals, VADER"] = clock() - start
+    times["Analysis: tokens, stems, customer signals, VADER"] = cpu() - start
     for conv in convs:  # the analysis the scorers read, computed outside the timings
         _ = conv.analysis
 
     results = []
     for scorer in resolve_scorers(None):
-        start = clock()
+        start = cpu()
         results.append([scorer(conv) for conv in convs])
-        times[f"Scorer {scorer.name}"] = clock() - start
+        times[f"Scorer {scorer.name}"] = cpu() - start
 
-    start = clock()
+    start = cpu()
     for conv, dimensions in zip(convs, zip(*results, strict=True), strict=True):
-        weights = resolve_weights(None, dimensions)
-        empathykit.Report(
-            conversation=conv,
-            scores=dimensions,
-            overall=overall_score(dimensions, weights),
-            weights=weights,
-            sentiment=sentiment_trajectory(conv),
-        )
-    times["Weighing and the report (checked against the conversation)"] = clock() - start
+        build_report(conv, dimensions, None)
+    times["Weighing and the report (checked against the conversation)"] = cpu() - start
     # The whole run, timed without the stages' conversations and results alive (the
     # garbage collector would otherwise scan them all, and the total would be too high).
     del convs, results
     gc.collect()
-    start = clock()
+    start = cpu()
     for _ in empathykit.score_many(threads):
         pass
-    whole = clock() - start
-    times["The batch loop and garbage collection (the whole run less the stages above)"] = (
-        whole - sum(times.values()) + times[_VADER_STAGE]
-    )
+    whole = cpu() - start
+    times[_REST_STAGE] = whole - sum(times.values()) + times[_VADER_STAGE]
     times["score_many(n_jobs=1), in all"] = whole
     return times
 

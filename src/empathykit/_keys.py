@@ -408,11 +408,6 @@ class KeyIndex:
     always: dict[int, int]  # pattern -> its alternatives with no keys: always searched
     # key -> (pattern, its alternatives' bits, the key set they also need) triples
     by_key: dict[str, tuple[tuple[int, int, frozenset[str] | None], ...]]
-    _indexed: frozenset[str] = attrs.field(init=False, repr=False, eq=False)
-
-    @_indexed.default
-    def _keys_indexed(self) -> frozenset[str]:
-        return frozenset(self.by_key)
 
     @classmethod
     def build(cls, keys: Iterable[Iterable[Sequence[frozenset[str]] | None]]) -> KeyIndex:
@@ -442,8 +437,8 @@ class KeyIndex:
         match, in pattern order; the others are left out."""
         found = dict(self.always)
         by_key = self.by_key
-        for key in keys & self._indexed:  # a set intersection, in C: most keys index nothing
-            for pattern, bits, also in by_key[key]:
+        for key in keys:
+            for pattern, bits, also in by_key.get(key, ()):
                 if also is None or not also.isdisjoint(keys):
                     found[pattern] = found.get(pattern, 0) | bits
         return sorted(found.items())

@@ -216,7 +216,13 @@ def score_resolved(
     conv: Conversation, chosen: Sequence[Scorer], weights: Mapping[str, float] | None
 ) -> Report:
     """:func:`score` for a checked conversation and scorers (batches resolve them once)."""
-    dimensions = [_run(scorer, conv) for scorer in chosen]
+    return build_report(conv, [_run(scorer, conv) for scorer in chosen], weights)
+
+
+def build_report(
+    conv: Conversation, dimensions: Sequence[DimensionScore], weights: Mapping[str, float] | None
+) -> Report:
+    """The :class:`Report` of ``conv`` from its scorers' results: weighed, then checked."""
     resolved = resolve_weights(weights, dimensions)
     return Report(
         conversation=conv,
