@@ -6,12 +6,15 @@
 from __future__ import annotations
 
 import os
+import pickle
 from collections.abc import Iterator
 
 import attrs
 import pytest
+from hypothesis import given
 
 import empathykit
+import strategies
 from empathykit import (
     Conversation,
     DimensionScore,
@@ -191,10 +194,38 @@ def test_reports_from_workers_are_whole_and_hold_the_callers_conversations() -> 
     serial = list(empathykit.score_many(conversations))
     parallel = list(empathykit.score_many(conversations, n_jobs=2, chunk_size=2))
     assert serial == parallel
-    for given, report in zip(conversations, parallel, strict=True):
+    for passed, report in zip(conversations, parallel, strict=True):
         assert isinstance(report, empathykit.Report)
-        assert report.conversation is given
+        assert report.conversation is passed
         assert report.evidence  # evidence survived the trip
+
+
+@given(conversation=strategies.conversations())
+def test_conversations_reach_workers_whole(conversation: Conversation) -> None:
+    """A conversation sent to a worker as plain tuples comes back as an equal one: every
+    turn's role, text, speaker and time stamp, and the id."""
+    from empathykit._batch import _pack, _unpack
+
+    conversation = attrs.evolve(conversation, id="c-7")
+    packed = _pack(conversation)
+    assert not isinstance(packed, Conversation)  # plain tuples, not attrs objects
+    copy = _unpack(pickle.loads(pickle.dumps(packed)))
+    assert conversation == copy
+    assert [attrs.astuple(t) for t in conversation.turns] == [attrs.astuple(t) for t in copy.turns]
+    assert empathykit.score(conversation) == empathykit.score(copy)
+
+
+def test_a_conversation_subclass_reaches_workers_as_itself() -> None:
+    """A subclass of Conversation is not packed into tuples: it travels as it is."""
+    from empathykit._batch import _pack, _unpack
+
+    @attrs.frozen
+    class Tagged(Conversation):
+        queue: str = "billing"
+
+    conversation = Tagged(turns=empathykit.as_conversation(chat(2)["turns"]).turns)  # type: ignore[arg-type]
+    assert _pack(conversation) is conversation
+    assert _unpack(_pack(conversation)) is conversation
 
 
 @pytest.mark.slow
