@@ -22,6 +22,7 @@ from empathykit import (
     InvalidConversationError,
     Report,
     ScorerError,
+    Turn,
 )
 from empathykit.exceptions import ConfigurationError, UnknownScorerError
 
@@ -206,6 +207,9 @@ def test_conversations_reach_workers_whole(conversation: Conversation) -> None:
     turn's role, text, speaker and time stamp, and the id."""
     from empathykit._batch import _pack, _unpack
 
+    # _pack sends these fields and no others: a new field must be added to it too
+    assert ["turns", "id"] == [field.name for field in attrs.fields(Conversation)]
+    assert ["role", "text", "speaker", "timestamp"] == [f.name for f in attrs.fields(Turn)]
     conversation = attrs.evolve(conversation, id="c-7")
     packed = _pack(conversation)
     assert not isinstance(packed, Conversation)  # plain tuples, not attrs objects
