@@ -185,6 +185,37 @@ def test_report_parts_are_every_field_but_the_conversation() -> None:
     assert report.to_dict() == rebuilt.to_dict()
 
 
+@attrs.frozen(kw_only=True)
+class Sourced(empathykit.Evidence):
+    """Evidence with a field of its own (module level: local classes do not pickle)."""
+
+    source: str = "qa-review"
+
+
+@attrs.frozen
+class Single:
+    value: int = attrs.field(validator=attrs.validators.gt(0))
+
+
+def test_results_pickle_as_their_own_class_with_every_field() -> None:
+    """Results pickle as tuples of their fields and come back equal, a subclass as
+    itself with its own fields too; restore() fills any attrs class, one field or many."""
+    from empathykit._results import restore
+
+    evidence = Sourced(
+        turn=1, start=0, end=5, text="Sorry", rule="apology.x", weight=0.5, explanation="e"
+    )
+    copy = pickle.loads(pickle.dumps(evidence))
+    assert Sourced is type(copy)
+    assert evidence == copy
+    assert "qa-review" == copy.source
+
+    assert Single(3) == restore(Single, (3,))
+    assert -1 == restore(Single, (-1,)).value  # validators are not run again
+    with pytest.raises(ValueError, match="zip"):
+        restore(Single, (1, 2))  # every field, no more, no fewer
+
+
 def test_reports_from_workers_are_whole_and_hold_the_callers_conversations() -> None:
     """Workers send reports back without their conversations; the rebuilt reports equal
     the ones scored in this process and hold the very Conversation objects passed in."""

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias, overload
 import attrs
 
 from ._conversation import Conversation, ConversationLike, Role, RoleMap, Turn, as_conversation
-from ._results import DimensionScore, Report, ReportParts, rebuild_report, report_parts
+from ._results import DimensionScore, Report, ReportParts, rebuild_report, report_parts, restore
 from ._score import resolve_scorers, resolve_weights, score_resolved
 from .exceptions import ConfigurationError, ScorerError
 
@@ -148,19 +148,11 @@ def _unpack(packed: _Packed) -> Conversation:
     if isinstance(packed, Conversation):
         return packed
     conversation_id, packed_turns = packed
-    new, set_ = object.__new__, object.__setattr__
-    turns = []
-    for role, text, speaker, timestamp in packed_turns:
-        turn = new(Turn)
-        set_(turn, "role", Role(role))
-        set_(turn, "text", text)
-        set_(turn, "speaker", speaker)
-        set_(turn, "timestamp", timestamp)
-        turns.append(turn)
-    conversation = new(Conversation)
-    set_(conversation, "turns", tuple(turns))
-    set_(conversation, "id", conversation_id)
-    return conversation
+    turns = tuple(
+        restore(Turn, (Role(role), text, speaker, timestamp))
+        for role, text, speaker, timestamp in packed_turns
+    )
+    return restore(Conversation, (turns, conversation_id))
 
 
 def _score_chunk(chunk: list[tuple[int, _Packed]]) -> list[ReportParts | Failure]:

@@ -20,6 +20,48 @@ __all__ = ["DimensionScore", "Evidence", "Report", "SentimentTrajectory"]
 _T = TypeVar("_T")
 
 
+_FIELD_NAMES: dict[type[Any], tuple[str, ...]] = {}
+_FIELD_VALUES: dict[type[Any], Callable[[Any], tuple[Any, ...]]] = {}
+
+
+def _field_names(cls: type[Any]) -> tuple[str, ...]:
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = tuple(field.name for field in attrs.fields(cls))
+    return names
+
+
+def _field_values(cls: type[Any]) -> Callable[[Any], tuple[Any, ...]]:
+    """A function reading an instance's field values, as a tuple, in field order."""
+    read = _FIELD_VALUES.get(cls)
+    if read is None:
+        names = _field_names(cls)
+        if len(names) == 1:  # attrgetter of one name gives the value, not a tuple
+            read = _FIELD_VALUES[cls] = lambda obj: (getattr(obj, names[0]),)
+        else:
+            read = _FIELD_VALUES[cls] = operator.attrgetter(*names)
+    return read
+
+
+def restore(cls: type[_T], values: Iterable[Any]) -> _T:
+    """An attrs object of ``cls`` from its field values, in field order, *without* running
+    its converters and validators: for values that were checked when first made, such as
+    results pickled in a worker process (see :func:`_reduce`) or a report put back
+    together around its conversation (:func:`rebuild_report`)."""
+    instance = object.__new__(cls)
+    for name, value in zip(_field_names(cls), values, strict=True):
+        object.__setattr__(instance, name, value)
+    return instance
+
+
+def _reduce(self: object) -> tuple[Any, ...]:
+    """``__reduce__`` of the result classes: pickled as a plain tuple of their field
+    values, not as attrs' dict state, because reports come back from worker processes by
+    the thousand and this loads about twice as fast."""
+    cls = type(self)
+    return restore, (cls, _field_values(cls)(self))
+
+
 def _evidence_tuple(items: Iterable[Evidence]) -> tuple[Evidence, ...]:
     return tuple(items)
 
@@ -88,26 +130,7 @@ class Evidence:
         """A JSON-serialisable dict of every field."""
         return attrs.asdict(self)
 
-    def __reduce__(self) -> tuple[Any, ...]:
-        return _restore, (Evidence, _VALUES[Evidence](self))
-
-
-def _restore(cls: type[_T], values: tuple[Any, ...]) -> _T:
-    """Rebuild a pickled result object from its field values, in field order, without
-    running its converters and validators again: they ran when it was first made.
-
-    Results are pickled this way (see their ``__reduce__``), not as attrs' dict state,
-    because reports come back from worker processes by the thousand and this loads about
-    twice as fast.
-    """
-    instance = _new(cls)
-    for field, value in zip(_FIELDS[cls], values, strict=True):
-        _set(instance, field, value)
-    return instance
-
-
-_new = object.__new__
-_set = object.__setattr__
+    __reduce__ = _reduce
 
 
 @attrs.frozen(kw_only=True)
@@ -154,8 +177,7 @@ class DimensionScore:
             "penalty": self.penalty,
         }
 
-    def __reduce__(self) -> tuple[Any, ...]:
-        return _restore, (DimensionScore, _VALUES[DimensionScore](self))
+    __reduce__ = _reduce
 
 
 @attrs.frozen(kw_only=True)
@@ -187,19 +209,7 @@ class SentimentTrajectory:
             "shift": self.shift,
         }
 
-    def __reduce__(self) -> tuple[Any, ...]:
-        return _restore, (SentimentTrajectory, _VALUES[SentimentTrajectory](self))
-
-
-#: Field names of the result classes that pickle through :func:`_restore`, in order,
-#: and a function reading their values, as a tuple, in that order.
-_FIELDS: dict[type[Any], tuple[str, ...]] = {
-    cls: tuple(field.name for field in attrs.fields(cls))
-    for cls in (Evidence, DimensionScore, SentimentTrajectory)
-}
-_VALUES: dict[type[Any], Callable[[Any], tuple[Any, ...]]] = {
-    cls: operator.attrgetter(*names) for cls, names in _FIELDS.items()
-}
+    __reduce__ = _reduce
 
 
 def _check_report(instance: Report, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -336,10 +346,4 @@ def report_parts(report: Report) -> ReportParts:
 def rebuild_report(conversation: Conversation, parts: ReportParts) -> Report:
     """The :class:`Report` that :func:`report_parts` took apart, around ``conversation``
     (the one it was scored from: its values were checked against it when it was made)."""
-    report = _new(Report)
-    _set(report, "conversation", conversation)
-    _set(report, "scores", parts[0])
-    _set(report, "overall", parts[1])
-    _set(report, "weights", parts[2])
-    _set(report, "sentiment", parts[3])
-    return report
+    return restore(Report, (conversation, *parts))
