@@ -301,6 +301,24 @@ def test_bad_options_raise_at_the_call() -> None:
         empathykit.score_many([], scorers=["kindness"])
 
 
+def test_a_worker_keeps_the_garbage_collector_off_what_it_inherited() -> None:
+    """The worker initialiser sets the worker's options and freezes the objects it
+    inherited, so that its garbage collector does not scan (and copy) the parent's data."""
+    import gc
+
+    from empathykit import _batch
+
+    options = (tuple(empathykit.default_scorers()), None)
+    gc.unfreeze()
+    try:
+        _batch._init_worker(options)
+        assert _batch._worker_options is options
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+        _batch._worker_options = None
+
+
 def test_weights_and_scorers_reach_the_workers() -> None:
     """Weights and a chosen scorer set apply in worker processes as in-process."""
     items = [chat(n) for n in range(6)]
