@@ -58,3 +58,19 @@ def test_a_statement_is_not_a_question() -> None:
     ]
     rules = {rule for rule, _ in _rules_and_texts(chat)}
     assert not rules & {"active_listening.question", "active_listening.detail_question"}
+
+
+def test_a_word_the_agent_already_said_is_not_an_echo() -> None:
+    """Repeating its own earlier word shows nothing new: only the customer's new words echo."""
+    chat = [
+        ("customer", "Hi, I have a question."),
+        ("agent", "Is it about your router?"),
+        ("customer", "Yes, the router blinks red since the storm."),
+        ("agent", "A red light on the router after a storm usually means a reset."),
+    ]
+    echoed = {text for rule, text in _rules_and_texts(chat) if rule.endswith("reflects_details")}
+    assert echoed == {"red", "storm"}
+    # Without the agent's first mention, the same reply echoes "router" too.
+    assert ("active_listening.reflects_details", "router") in _rules_and_texts(
+        [chat[0], ("agent", "Sure, go ahead."), *chat[2:]]
+    )

@@ -66,8 +66,9 @@ class ActiveListening:
     """Scores how well each agent turn shows it took in the customer's specifics.
 
     Evidence comes from four sources: the agent repeating the customer's own content
-    words from the last :attr:`context_turns` customer turns (stemmed, stop words and
-    generic support words removed: ``active_listening.reflects_details``); questions
+    words from the last :attr:`context_turns` customer turns (stemmed, stop words,
+    generic support words and words the agent itself said in an earlier turn removed:
+    ``active_listening.reflects_details``); questions
     that seek detail (``active_listening.question``, stronger when they name one of the
     customer's details: ``active_listening.detail_question``); restatement frames ("so
     you…", "just to confirm", "you mentioned"); and weak acknowledgement tokens ("I see").
@@ -108,16 +109,24 @@ class ActiveListening:
     def _with_context(
         self, analysis: ConversationAnalysis
     ) -> Iterable[tuple[TurnAnalysis, dict[str, int]]]:
-        """Each turn with the stems of the recent customer turns before it (stem → turn)."""
+        """Each turn with the stems it may echo (stem → customer turn): those of the
+        recent customer turns before it, less the stems the agent has already used in an
+        earlier turn. Saying one's own word again shows nothing new was heard: in a long
+        chat about a job, "job" in every reply is the topic, not a restatement."""
         recent: deque[TurnAnalysis] = deque(maxlen=self.context_turns)
+        said: set[str] = set()
         for turn in analysis.turns:
             context: dict[str, int] = {}
             if turn.role is Role.AGENT:
                 for earlier in recent:  # oldest first, so the latest turn wins
                     context.update(dict.fromkeys(earlier.stems, earlier.index))
+                if said:
+                    context = {s: i for s, i in context.items() if s not in said}
             yield turn, context
             if turn.role is Role.CUSTOMER:
                 recent.append(turn)
+            else:
+                said.update(turn.stems)
 
     def turn_evidence(
         self, turn: TurnAnalysis, context: Mapping[str, int], where: str = ""
