@@ -14,6 +14,12 @@ Usage::
 
     python benchmarks/validate.py                       # ../shared/data/*_dev.jsonl
     python benchmarks/validate.py FILE.jsonl --errors 10 # also print the worst errors
+    python benchmarks/validate.py --by-label            # also: how each source label scored
+
+``--by-label`` breaks each behaviour down by the data set's own label (``raw_label``,
+ESConv's support strategy): how many replies carry it, what they map to, and the share
+the scorer credits. It shows where disagreement comes from, e.g. which strategies the
+mapping counts as listening although the behaviour definitions give them nothing.
 """
 
 from __future__ import annotations
@@ -34,6 +40,8 @@ BEHAVIOURS = ("active_listening", "emotional_acknowledgement", "apology", "solut
 THRESHOLD = 0.5
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 DEFAULT_FILES = ("cs_twitter_dev.jsonl", "esconv_dev.jsonl")
+#: ``--by-label`` skips a data set with more distinct source labels than this.
+MAX_LABEL_GROUPS = 12
 
 #: Targets of the agreement issue: (data set, behaviour) -> (ROC-AUC, F1 or None).
 TARGETS: dict[tuple[str, str], tuple[float, float | None]] = {
@@ -115,6 +123,7 @@ def evaluate(
     cases: dict[str, list[tuple[float, int, dict[str, Any], empathykit.Report]]] = {
         b: [] for b in BEHAVIOURS
     }
+    raw: dict[str, list[str]] = {b: [] for b in BEHAVIOURS}
     for item in items:
         wanted = [b for b in BEHAVIOURS if item["labels"].get(b) is not None]
         if not wanted:
@@ -126,6 +135,7 @@ def evaluate(
             scores[behaviour].append(value)
             labels[behaviour].append(label)
             base[behaviour].append(baseline_score(behaviour, item["response"]))
+            raw[behaviour].append(str(item.get("raw_label") or "—"))
             if errors:
                 cases[behaviour].append((value, label, item, report))
     table: dict[str, dict[str, Any]] = {}
@@ -147,8 +157,48 @@ def evaluate(
                 "recall": br,
                 "f1": bf,
             },
+            "by_label": by_label(scores[behaviour], labels[behaviour], raw[behaviour]),
         }
     return table, _worst(cases, errors) if errors else []
+
+
+def by_label(
+    scores: Sequence[float], labels: Sequence[int], raw: Sequence[str]
+) -> dict[str, dict[str, Any]]:
+    """Per source label: replies, how many the mapping labels 1, how many the scorer
+    credits (turn score >= :data:`THRESHOLD`) and their mean turn score; most replies first."""
+    groups: dict[str, list[tuple[float, int]]] = {}
+    for score, label, name in zip(scores, labels, raw, strict=True):
+        groups.setdefault(name, []).append((score, label))
+    return {
+        name: {
+            "n": len(rows),
+            "labelled_1": sum(label for _, label in rows),
+            "credited": sum(score >= THRESHOLD for score, _ in rows),
+            "mean_score": sum(score for score, _ in rows) / len(rows),
+        }
+        for name, rows in sorted(groups.items(), key=lambda item: (-len(item[1]), item[0]))
+    }
+
+
+def by_label_lines(results: dict[str, dict[str, dict[str, Any]]]) -> list[str]:
+    """The :func:`by_label` breakdowns as aligned text, one block per data set × behaviour."""
+    lines: list[str] = []
+    for dataset, table in results.items():
+        for behaviour, row in table.items():
+            groups = row["by_label"]
+            if list(groups) == ["—"] or len(groups) > MAX_LABEL_GROUPS:
+                continue  # no source labels, or not a category (cs_twitter's raw votes)
+            lines.append(f"\n{dataset} {behaviour}: by source label")
+            lines.append(
+                f"  {'source label':<32} {'n':>6} {'labelled 1':>10} {'credited':>9} {'mean':>6}"
+            )
+            for name, g in groups.items():
+                lines.append(
+                    f"  {name[:32]:<32} {g['n']:>6} {g['labelled_1'] / g['n']:>10.0%} "
+                    f"{g['credited'] / g['n']:>9.0%} {g['mean_score']:>6.3f}"
+                )
+    return lines
 
 
 def _worst(
@@ -246,6 +296,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, help="use every k-th item so at most N remain")
     parser.add_argument("--markdown", type=Path, help="write the table as Markdown here")
     parser.add_argument("--json", type=Path, help="write the figures as JSON here")
+    parser.add_argument(
+        "--by-label", action="store_true", help="also print the figures per source label"
+    )
     args = parser.parse_args(argv)
     files = args.files or [DEFAULT_DATA / name for name in DEFAULT_FILES]
     missing = [f for f in files if not f.exists()]
@@ -254,6 +307,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     results = run(files, args.errors, limit=args.limit)
     table = markdown(results)
+    if args.by_label:
+        print("\n".join(by_label_lines(results)).lstrip("\n") + "\n")
     print(table)
     if args.markdown:
         args.markdown.write_text(table, encoding="utf-8")

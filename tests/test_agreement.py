@@ -81,3 +81,23 @@ def test_baseline_is_keyword_match() -> None:
     validate = _validate_module()
     assert validate.baseline_score("apology", "We APOLOGISE for that") == 1.0
     assert validate.baseline_score("apology", "Here is your refund") == 0.0
+
+
+def test_by_label_counts_each_source_label() -> None:
+    """The per-source-label breakdown counts replies, positives and credited replies."""
+    validate = _validate_module()
+    groups = validate.by_label(
+        [0.9, 0.2, 0.5, 0.0, 0.7],
+        [1, 1, 0, 0, 1],
+        ["Question", "Question", "Other", "Other", "Question"],
+    )
+    assert list(groups) == ["Question", "Other"]  # most replies first
+    assert groups["Question"] == {
+        "n": 3,
+        "labelled_1": 3,
+        "credited": 2,
+        "mean_score": pytest.approx(0.6),
+    }
+    assert groups["Other"]["credited"] == 1  # 0.5 is credited: the threshold is inclusive
+    lines = validate.by_label_lines({"esconv": {"active_listening": {"by_label": groups}}})
+    assert any(line.split()[:1] == ["Question"] and "67%" in line for line in lines)
