@@ -74,3 +74,31 @@ def test_a_word_the_agent_already_said_is_not_an_echo() -> None:
     assert ("active_listening.reflects_details", "router") in _rules_and_texts(
         [chat[0], ("agent", "Sure, go ahead."), *chat[2:]]
     )
+
+
+def test_so_you_restates_only_when_it_opens_a_clause() -> None:
+    """'So you're…' opening a sentence checks understanding; 'so you are' in a purpose
+    clause ('start early so you are not rushed') does not."""
+    customer = ("customer", "I'm moving flats next month and my exams start the week after.")
+    restates = [
+        "So you're moving next month, right before the exams?",
+        "I see, so your exams come straight after the move.",
+        "ok so you are moving and revising at the same time.",
+    ]
+    for reply in restates:
+        rules = {rule for rule, _ in _rules_and_texts([customer, ("agent", reply)])}
+        assert "active_listening.restatement" in rules, reply
+    purpose = "Pack a box a day so you are not rushed at the end."
+    rules = {rule for rule, _ in _rules_and_texts([customer, ("agent", purpose)])}
+    assert "active_listening.restatement" not in rules
+
+
+def test_you_are_feeling_is_no_restatement_in_a_wish_or_clause() -> None:
+    """'You're feeling…' reflects the customer's state; 'hope you're feeling better' and
+    'how you are feeling' wish or ask about it instead."""
+    customer = ("customer", "Work has been piling up and I barely sleep.")
+    reflected = _rules_and_texts([customer, ("agent", "You're feeling stretched thin at work.")])
+    assert ("active_listening.restatement", "You're feeling") in reflected
+    for reply in ("I hope you're feeling rested soon.", "Write down how you are feeling."):
+        rules = {rule for rule, _ in _rules_and_texts([customer, ("agent", reply)])}
+        assert "active_listening.restatement" not in rules, reply
