@@ -302,7 +302,8 @@ def turn_items(draw: st.DrawFn) -> Item:
     """
     kind = draw(st.integers(0, 9))
     if kind in (3, 7):
-        return draw(st.one_of(_dict_item(), _pair_item()))
+        either: st.SearchStrategy[Item] = st.one_of(_dict_item(), _pair_item())
+        return draw(either)
     if kind == 5:
         value = draw(hostile_values().filter(lambda v: not isinstance(v, list | tuple)))
         return Item(value, False)

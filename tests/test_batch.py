@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import os
 import pickle
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, NoReturn, TypedDict
 
 import attrs
 import pytest
@@ -26,6 +27,9 @@ from empathykit import (
 )
 from empathykit.exceptions import ConfigurationError, UnknownScorerError
 
+if TYPE_CHECKING:
+    from empathykit._batch import ConversationInput
+
 TEXTS = [
     "My order arrived broken!",
     "Where is my refund? It has been three weeks.",
@@ -40,6 +44,13 @@ REPLIES = [
     "Glad to hear it!",
     "Sorry about that. I've refunded the second charge.",
 ]
+
+
+class Options(TypedDict):
+    """Keyword options passed to score_many as ``**options``."""
+
+    weights: Mapping[str, float]
+    scorers: list[str]
 
 
 def chat(number: int) -> dict[str, object]:
@@ -82,7 +93,7 @@ class UnpicklableError(Exception):
         super().__init__(message)
         self.handle = lambda: None  # lambdas do not pickle
 
-    def __reduce__(self) -> object:
+    def __reduce__(self) -> NoReturn:
         raise TypeError("cannot pickle")
 
 
@@ -96,13 +107,13 @@ def test_results_come_in_input_order_and_equal_score() -> None:
 
 def test_every_accepted_shape_is_scored() -> None:
     """Conversations, transcripts, turn lists and records are all accepted."""
-    items: list[object] = [
+    items: list[ConversationInput] = [
         empathykit.as_conversation("Customer: Hi\nAgent: Hello", id="conv"),
         "Customer: Hi\nAgent: Hello",
         [("customer", "Hi"), ("agent", "Hello")],
         {"id": 9, "messages": [{"role": "user", "content": "Hi"}]},
     ]
-    results = list(empathykit.score_many(items))  # type: ignore[arg-type]
+    results = list(empathykit.score_many(items))
     assert ["conv", None, None, "9"] == [r.conversation.id for r in results]  # type: ignore[union-attr]
 
 
@@ -121,7 +132,11 @@ def test_failures_are_reported_with_id_and_do_not_stop_the_rest() -> None:
 def test_on_error_takes_failures_and_only_reports_are_yielded() -> None:
     """With on_error, failures go to the callback."""
     seen: list[Failure] = []
-    items = [chat(0), {"id": "bad", "turns": [{"role": "robot", "text": "beep"}]}, chat(1)]
+    items: list[dict[str, object]] = [
+        chat(0),
+        {"id": "bad", "turns": [{"role": "robot", "text": "beep"}]},
+        chat(1),
+    ]
     reports = list(empathykit.score_many(items, on_error=seen.append))
     assert ["c0", "c1"] == [r.conversation.id for r in reports]
     assert ["bad"] == [f.id for f in seen]
@@ -283,7 +298,7 @@ def test_a_worker_that_dies_is_reported_and_the_rest_scored() -> None:
     assert [f"c{n}" for n in range(12) if n not in (4, 9)] == scored
     # Reports rebuilt after the pool broke (chunks re-scored one at a time) are whole.
     good = [item for n, item in enumerate(items) if n not in (4, 9)]
-    expected = [summary(r) for r in empathykit.score_many(good, scorers=scorers)]  # type: ignore[arg-type]
+    expected = [summary(r) for r in empathykit.score_many(good, scorers=scorers)]
     assert expected == [summary(r) for r in results if isinstance(r, Report)]
 
 
@@ -322,9 +337,9 @@ def test_a_worker_keeps_the_garbage_collector_off_what_it_inherited() -> None:
 def test_weights_and_scorers_reach_the_workers() -> None:
     """Weights and a chosen scorer set apply in worker processes as in-process."""
     items = [chat(n) for n in range(6)]
-    options = {"weights": {"apology": 3.0}, "scorers": ["apology", "solution_offer"]}
-    serial = [summary(r) for r in empathykit.score_many(items, **options)]  # type: ignore[arg-type]
-    parallel = [summary(r) for r in empathykit.score_many(items, n_jobs=2, **options)]  # type: ignore[arg-type]
+    options: Options = {"weights": {"apology": 3.0}, "scorers": ["apology", "solution_offer"]}
+    serial = [summary(r) for r in empathykit.score_many(items, **options)]
+    parallel = [summary(r) for r in empathykit.score_many(items, n_jobs=2, **options)]
     assert serial == parallel
     assert {"apology": 3.0, "solution_offer": 1.0} == serial[0]["weights"]  # type: ignore[index]
 

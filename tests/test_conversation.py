@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import attrs
 import pytest
 from hypothesis import given
@@ -144,7 +146,7 @@ def test_conversation_rejects_no_turns() -> None:
 def test_conversation_rejects_items_that_are_not_turns() -> None:
     """Conversation() names the first item that is not a Turn and points to as_conversation."""
     with pytest.raises(InvalidConversationError, match="as_conversation") as info:
-        Conversation(turns=[Turn(role="customer", text="Hi"), ("agent", "Hello")])
+        Conversation(turns=[Turn(role="customer", text="Hi"), ("agent", "Hello")])  # type: ignore[list-item]
     assert 1 == info.value.turn
     assert str(info.value).startswith("turn 1: ")
 
@@ -210,7 +212,7 @@ def test_id_is_attached() -> None:
 
 
 @given(items=st.lists(turn_items(), min_size=1, max_size=12))
-def test_every_turn_shape_round_trips(items: list[tuple[TurnSpec, object]]) -> None:
+def test_every_turn_shape_round_trips(items: list[tuple[TurnSpec, Any]]) -> None:
     """Any mix of dicts, pairs and Turns keeps each turn's role and text, in order."""
     conversation = as_conversation([item for _, item in items])
     assert [spec.role.value for spec, _ in items] == roles_of(conversation)
@@ -463,7 +465,7 @@ def test_bytes_are_rejected_with_a_hint(value: object) -> None:
 def test_mapping_instead_of_a_list() -> None:
     """A single dict instead of a list of turns is an error that names its keys."""
     with pytest.raises(InvalidConversationError, match="mapping") as info:
-        as_conversation({"role": "user", "text": "Hi"})  # type: ignore[arg-type]
+        as_conversation({"role": "user", "text": "Hi"})  # type: ignore[dict-item]
     assert "'role'" in str(info.value)
     assert None is info.value.turn
 

@@ -265,7 +265,10 @@ def test_penalty_scorer_lowers_the_overall_score() -> None:
     report = empathykit.score(chat, scorers=["apology", rude])
     assert (0.6, True) == (report["rude"].value, report["rude"].penalty)
     assert (None, 0.6, None, 0.0) == report["rude"].turn_scores
-    assert math.isclose(report["apology"].value - PENALTY_WEIGHT * 0.6, report.overall)
+    apology, overall = report["apology"].value, report.overall
+    assert apology is not None
+    assert overall is not None
+    assert math.isclose(apology - PENALTY_WEIGHT * 0.6, overall)
 
 
 @pytest.mark.parametrize(

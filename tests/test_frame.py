@@ -9,13 +9,17 @@ import math
 import runpy
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 import empathykit
 from empathykit.exceptions import ConfigurationError, MissingDependencyError
 
-pd = pytest.importorskip("pandas")
+if TYPE_CHECKING:
+    import pandas as pd
+else:
+    pd = pytest.importorskip("pandas")
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
@@ -128,7 +132,7 @@ def test_missing_columns_and_wrong_input_are_clear_errors() -> None:
     with pytest.raises(ConfigurationError, match=r"missing columns \['text'\]"):
         empathykit.score_frame(frame().drop(columns=["text"]))
     with pytest.raises(ConfigurationError, match="expected a pandas DataFrame"):
-        empathykit.score_frame([{"role": "agent"}])  # type: ignore[arg-type]
+        empathykit.score_frame([{"role": "agent"}])
 
 
 def test_empty_frame_has_the_same_columns_and_dtypes() -> None:
@@ -146,7 +150,7 @@ def test_without_pandas_the_error_names_the_extra(monkeypatch: pytest.MonkeyPatc
     """When pandas is missing, score_frame says how to install it."""
     monkeypatch.setitem(sys.modules, "pandas", None)
     with pytest.raises(MissingDependencyError, match=r"empathykit\[pandas\]"):
-        empathykit.score_frame(object())  # type: ignore[arg-type]
+        empathykit.score_frame(object())
 
 
 def test_import_empathykit_does_not_import_pandas() -> None:

@@ -91,7 +91,9 @@ def _text_of(value: Any) -> str:
     if isinstance(value, Turn):
         return value.text
     if isinstance(value, dict):
-        return next(value[key] for key in ("text", "content", "message", "body") if key in value)
+        text = next(value[key] for key in ("text", "content", "message", "body") if key in value)
+        assert isinstance(text, str), text
+        return text
     return str(value[1])
 
 

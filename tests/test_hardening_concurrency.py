@@ -19,7 +19,7 @@ import sys
 import textwrap
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 import attrs
 import pytest
@@ -27,6 +27,9 @@ import pytest
 import empathykit
 from empathykit import Conversation, DimensionScore, Failure, Report, ScorerError
 from hostile_strategies import CUES, EMOJI, RIGHT_TO_LEFT, check_report
+
+if TYPE_CHECKING:
+    from empathykit.typing import ScorerLike, Weights
 
 _ROLES = ("customer", "agent", "User", "ASSISTANT", "caller", "rep")
 _WORDS = (*CUES, *EMOJI, *RIGHT_TO_LEFT, "my order", "the app", "today", "e\u0301", "\x00")
@@ -79,9 +82,16 @@ def test_threads_scoring_shared_conversations_match_sequential_scoring() -> None
     assert expected * 4 == actual
 
 
+class ScoreOptions(TypedDict, total=False):
+    """Keyword options passed to score() as ``**options``."""
+
+    weights: Weights
+    scorers: list[ScorerLike]
+
+
 def test_threads_with_their_own_scorers_and_weights_match_sequential_scoring() -> None:
     """Threads each with other scorers and weights do not see one another's options."""
-    options = [
+    options: list[ScoreOptions] = [
         {},
         {"weights": {"apology": 3.0}},
         {"scorers": ["apology", "solution_offer"]},

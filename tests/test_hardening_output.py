@@ -14,6 +14,7 @@ import io as stdio
 import json
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import TypedDict
 
 import attrs
 import pytest
@@ -270,10 +271,17 @@ def test_formula_cells_are_neutralised_and_restorable(value: str) -> None:
     assert value == io.restore_cell(io.neutralise_cell(value))
 
 
+class Record(TypedDict):
+    """One JSONL input record: a conversation id and its turns."""
+
+    id: str
+    turns: list[dict[str, str]]
+
+
 def test_cli_json_output_round_trips_hostile_text(tmp_path: Path) -> None:
     """`empathykit score -f json` writes every turn text and id back exactly."""
     texts = [p + " \u202e\U0001f469\u200d\U0001f469\u200d\U0001f467 e\u0301 \x00" for p in PAYLOADS]
-    records = [
+    records: list[Record] = [
         {"id": f"{p}#{n}", "turns": [{"role": "customer", "text": t}, {"role": "agent", "text": t}]}
         for n, (p, t) in enumerate(zip(PAYLOADS, texts, strict=True))
     ]

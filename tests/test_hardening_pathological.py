@@ -57,7 +57,7 @@ def _score_and_check(make: Callable[[int], list[tuple[str, str]]]) -> tuple[int,
 def test_pathological_text_finishes(case: str) -> None:
     """Each pathological case at full size gives a valid report (and does not hang)."""
     make = pathological.CASES[case]
-    n_turns, _ = run_guarded(lambda: _score_and_check(make))  # type: ignore[misc]
+    n_turns, _ = run_guarded(lambda: _score_and_check(make))
     assert len(make(8)) == n_turns
 
 

@@ -243,8 +243,10 @@ def test_user_cues_find_the_same_matches_with_keys(chosen: list[str], text: str)
     try:
         cues = cues_from_tables(
             "mine",
-            {f"r{i}": {"patterns": [p], "phrases": ["so sorry", "we can help"]} for i, p in
-             enumerate(chosen)},
+            {
+                f"r{i}": {"patterns": [p], "phrases": ["so sorry", "we can help"]}
+                for i, p in enumerate(chosen)
+            },
             {},
             where="test",
             trusted=True,

@@ -74,8 +74,8 @@ def test_sentiment_is_read_on_customer_turns_only(conversation: Conversation) ->
     assert customer == [value is not None for value in sentiment.turns]
     values = [value for value in sentiment.turns if value is not None]
     assert all(-1 <= value <= 1 for value in values)
-    assert (values[:1] or [None])[0] == sentiment.start
-    assert (values[-1:] or [None])[0] == sentiment.end
+    assert (values[0] if values else None) == sentiment.start
+    assert (values[-1] if values else None) == sentiment.end
 
 
 # --- evidence -----------------------------------------------------------------------------

@@ -154,7 +154,7 @@ def test_duplicate_name_is_an_error(name: str) -> None:
 def test_name_must_be_a_non_empty_string(name: object) -> None:
     """A name that is not a non-empty str is refused."""
     with pytest.raises(TypeError, match="non-empty str"):
-        empathykit.register_scorer(name, scorers.phrases("x", ["x"]))  # type: ignore[arg-type]
+        empathykit.register_scorer(name, scorers.phrases("x", ["x"]))  # type: ignore[call-overload]
 
 
 def test_unknown_name_lists_the_available_ones() -> None:

@@ -206,7 +206,7 @@ class Conversation:
 
 
 ConversationLike: TypeAlias = (
-    "Conversation | str | Sequence[Turn | Mapping[str, Any] | tuple[Any, Any]]"
+    "Conversation | str | Iterable[Turn | Mapping[str, Any] | tuple[Any, Any] | list[Any]]"
 )
 
 _ROLE_KEYS = ("role", "speaker", "author", "from")
