@@ -190,6 +190,7 @@ def test_bundled_cues_find_the_same_matches_on_written_turns() -> None:
         "So you were charged twice? Please DM us your booking reference.",
         "WHY is nobody answering?!! This is the third time I've asked for help.",
         "Thanks, that worked. You've been brilliant 😊",
+        "It's sad, sadly. Such sadness; see your GP or update your CV (cvs, gps) today.",
     ]
     matched = 0
     for text in turns:
@@ -254,3 +255,16 @@ def test_user_cues_find_the_same_matches_with_keys(chosen: list[str], text: str)
     except Exception:  # an invalid generated pattern
         return
     assert _plain(cues, text) == _keyed(cues, text)
+
+
+def test_every_bundled_cue_but_one_is_searched_only_where_its_keys_are() -> None:
+    """A cue part without keys is searched in every turn; the bundled lexicons have one,
+    ``solution_offer.instruction`` (an imperative opening a sentence: its look-behinds let
+    the engine reject most positions at once). A short word beside longer ones in a
+    pattern's word list needs ``(?!\\w)`` after it ("sad(?!\\w)|sadness") to be a key."""
+    unkeyed = [
+        cues.cues[number].rule for cues in _all_sets() for number in cues._cue_index.always
+    ] + [
+        cues.blockers[number].rule for cues in _all_sets() for number in cues._blocker_index.always
+    ]
+    assert ["solution_offer.instruction"] == unkeyed
