@@ -221,17 +221,40 @@ def _best(found: list[frozenset[str]], common: frozenset[str]) -> frozenset[str]
     return min(found, key=lambda keys: _cost(keys, common)) if found else None
 
 
-def _walk(items: Any, walk: _Walk, common: frozenset[str]) -> None:
-    """Follow a parsed sequence, recording in ``walk.found`` the key sets it proves."""
-    for op, av in items:
+def _ends_here(item: Any) -> bool:
+    """Whether a parsed item makes sure no word character comes next: ``\\b`` or ``$``
+    after a word, ``(?!\\w)``, or a character that is not in words."""
+    if item is None:
+        return False
+    op, av = item
+    if op is _sre.AT:
+        return av in _BOUNDARIES or av in (_sre.AT_END, _sre.AT_END_STRING)
+    if op is _sre.ASSERT_NOT:
+        return _ends_word(op, av)
+    if op in (_sre.LITERAL, _sre.IN):
+        chars = _chars(op, av)
+        return isinstance(chars, set) and not any(map(_is_word_char, chars))
+    return False
+
+
+def _walk(items: Any, walk: _Walk, common: frozenset[str], then: Any = None) -> None:
+    """Follow a parsed sequence, recording in ``walk.found`` the key sets it proves.
+
+    ``then`` is the item that follows the sequence in the enclosing pattern, if any: a
+    group of alternatives followed by ``\\b`` ends every alternative's word there, so
+    "sad" in ``\\b(?:sad|frustrat\\w*)\\b`` is a whole word, and a key.
+    """
+    items = list(items)
+    for position, (op, av) in enumerate(items):
+        following = items[position + 1] if position + 1 < len(items) else then
         if op in (_sre.LITERAL, _sre.IN, _sre.NOT_LITERAL, _sre.ANY):
             walk.step(_chars(op, av))
         elif op is _sre.SUBPATTERN:
-            _walk(av[-1], walk, common)
+            _walk(av[-1], walk, common, following)
         elif op is _sre.ATOMIC_GROUP:
-            _walk(av, walk, common)
+            _walk(av, walk, common, following)
         elif op is _sre.BRANCH:
-            _branch(av[1], walk, common)
+            _branch(av[1], walk, common, following)
         elif op in _REPEATS:
             _repeat(av, walk, common)
         elif op is _sre.AT and av in _BOUNDARIES | _EDGES:
@@ -246,11 +269,13 @@ def _walk(items: Any, walk: _Walk, common: frozenset[str]) -> None:
             walk.unknown()
 
 
-def _branch(branches: list[Any], walk: _Walk, common: frozenset[str]) -> None:
+def _branch(branches: list[Any], walk: _Walk, common: frozenset[str], then: Any) -> None:
     """Alternatives: a key set proved by every one of them, joined, is proved."""
     ways = [walk.copy() for _ in branches]
     for branch, way in zip(branches, ways, strict=True):
-        _walk(branch, way, common)
+        _walk(branch, way, common, then)
+        if _ends_here(then):
+            way.note(complete=True)  # a short word ("sad") ends with its alternative
     best = [_best(way.found, common) for way in ways]
     if all(keys is not None for keys in best):
         walk.found.append(frozenset().union(*best))  # type: ignore[arg-type]
