@@ -212,6 +212,16 @@ class Single:
     value: int = attrs.field(validator=attrs.validators.gt(0))
 
 
+class SingleSubclass(Single):
+    """A plain subclass: its field is the slot of its base."""
+
+
+@attrs.frozen(slots=False)
+class DictBacked:
+    value: int
+    label: str
+
+
 def test_results_pickle_as_their_own_class_with_every_field() -> None:
     """Results pickle as tuples of their fields and come back equal, a subclass as
     itself with its own fields too; restore() fills any attrs class, one field or many."""
@@ -229,6 +239,9 @@ def test_results_pickle_as_their_own_class_with_every_field() -> None:
     assert -1 == restore(Single, (-1,)).value  # validators are not run again
     with pytest.raises(ValueError, match="zip"):
         restore(Single, (1, 2))  # every field, no more, no fewer
+    # Fields found as slots of a base class, or in an instance dict, are filled as well.
+    assert (SingleSubclass, 4) == (type(restored := restore(SingleSubclass, (4,))), restored.value)
+    assert DictBacked(1, "a") == restore(DictBacked, (1, "a"))
 
 
 def test_reports_from_workers_are_whole_and_hold_the_callers_conversations() -> None:
