@@ -787,6 +787,15 @@ SOLUTION_CASES: list[Case] = [
     ("I failed my driving test.", "You can do it, I know you will!", set(), False),
     ("I failed my driving test.", "Do you want to talk about it?", set(), False),
     ("I'm so tired.", "Take your time.", set(), False),
+    # A wish or a belief about what the customer can do is not a step; the step itself is.
+    ("I can't find a cheap flight home.", "I hope you can find a cheaper one.", set(), False),
+    ("I can't find a cheap flight home.", "I'm sure you'll sort it out soon.", set(), False),
+    (
+        "I can't find a cheap flight home.",
+        "You can find cheaper fares under Deals.",
+        {"solution_offer.you_can"},
+        True,
+    ),
     # Pure information with no action.
     ("Can I move to the earlier flight?", "That flight was full.", set(), False),
     ("The website keeps crashing.", "Our website had an outage yesterday.", set(), False),
