@@ -433,6 +433,13 @@ class KeyIndex:
     always: dict[int, int]  # pattern -> its alternatives with no keys: always searched
     # key -> (pattern, its alternatives' bits, the key set they also need) triples
     by_key: dict[str, tuple[tuple[int, int, frozenset[str] | None], ...]]
+    # The keys of by_key: a text's keys are intersected with them first, in C, so that
+    # only the few a cue needs are looked at one by one.
+    known: frozenset[str] = attrs.field(init=False, eq=False, repr=False)
+
+    @known.default
+    def _known(self) -> frozenset[str]:
+        return frozenset(self.by_key)
 
     @classmethod
     def build(cls, keys: Iterable[Iterable[Sequence[frozenset[str]] | None]]) -> KeyIndex:
@@ -462,8 +469,8 @@ class KeyIndex:
         match, in pattern order; the others are left out."""
         found = dict(self.always)
         by_key = self.by_key
-        for key in keys:
-            for pattern, bits, also in by_key.get(key, ()):
+        for key in self.known.intersection(keys):
+            for pattern, bits, also in by_key[key]:
                 if also is None or not also.isdisjoint(keys):
                     found[pattern] = found.get(pattern, 0) | bits
         return sorted(found.items())

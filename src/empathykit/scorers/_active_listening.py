@@ -102,7 +102,7 @@ class ActiveListening:
                 turn_scores.append(None)
                 continue
             found = self.turn_evidence(turn, context, where.get(turn.index, ""))
-            turn_scores.append(combine((e.rule, e.weight) for e in found))
+            turn_scores.append(combine((e.rule, e.weight) for e in found) if found else 0.0)
             evidence.extend(found)
         return build_dimension(self.name, roles, turn_scores, opportunities, evidence)
 
