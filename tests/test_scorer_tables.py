@@ -670,6 +670,49 @@ SOLUTION_CASES: list[Case] = [
     ),
     ("My account got locked after the update.", "Your account has been unlocked.", COMPLETED, True),
     ("My order is stuck in customs.", "I've escalated this to our shipping team.", COMPLETED, True),
+    # The same, in the other forms an agent reports an action: the idiom "went ahead and",
+    # the passive with the customer as subject, the progressive of a service verb.
+    (
+        "I was billed for a month I cancelled.",
+        "I went ahead and reversed that charge for you.",
+        COMPLETED,
+        True,
+    ),
+    ("My train was cancelled this morning.", "You've been rebooked on the 10:40.", COMPLETED, True),
+    (
+        "The replacement card never came.",
+        "You'll be reimbursed for the fee within three days.",
+        COMPLETED,
+        True,
+    ),
+    (
+        "The replacement card never came.",
+        "A new card is being dispatched to your home address.",
+        COMPLETED,
+        True,
+    ),
+    (
+        "The engineer didn't turn up yesterday.",
+        "I'm booking a new engineer visit for you now.",
+        {"solution_offer.acting_now"},
+        True,
+    ),
+    (
+        "My invoice has the wrong address.",
+        "We're reissuing the invoice with the right address.",
+        {"solution_offer.acting_now"},
+        True,
+    ),
+    # A process described, not a step taken for this customer; a greeting, not goods.
+    ("Where do I get my seat number?", "Seat numbers will be issued at the gate.", set(), False),
+    (
+        "It's my birthday flight today!",
+        "We're sending you a virtual cake and a big hug!",
+        set(),
+        False,
+    ),
+    ("I'm so stressed about the move.", "I'm sending you lots of positive vibes.", set(), False),
+    ("I'm so stressed about the move.", "I'll send you a big virtual hug.", set(), False),
     (
         "The coupon code doesn't work.",
         "I have applied the discount to your basket by hand.",
