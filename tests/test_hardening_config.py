@@ -100,6 +100,7 @@ def test_safe_patterns_are_accepted(pattern: str) -> None:
         ("(?P<x>a)(?P<x>b)", "invalid regular expression"),
         ("[[:alpha:]]", "Possible nested set"),  # a FutureWarning, refused (regression)
         ("a" * (MAX_PATTERN_LENGTH + 1), f"at most {MAX_PATTERN_LENGTH} characters"),
+        ("a{99999999999}", "the repetition number is too large"),  # OverflowError before
     ],
 )
 def test_invalid_patterns_are_a_clear_error(tmp_path: Path, pattern: str, expected: str) -> None:
@@ -116,6 +117,8 @@ def test_invalid_patterns_are_a_clear_error(tmp_path: Path, pattern: str, expect
 )
 @example(pattern="[[")
 @example(pattern="[a&&b]")
+@example(pattern="(?i)a")
+@example(pattern="a{99999999999}")
 def test_any_pattern_text_compiles_or_is_a_configuration_error(pattern: str) -> None:
     """Arbitrary pattern text gives a compiled cue or a ConfigurationError, never another error."""
     try:
@@ -125,6 +128,24 @@ def test_any_pattern_text_compiles_or_is_a_configuration_error(pattern: str) -> 
     else:
         return
     assert message.startswith("fuzz: ")
+
+
+def test_patterns_that_open_with_global_flags_work_beside_others(tmp_path: Path) -> None:
+    """``(?i)`` or ``(?x)`` at the start of a pattern applies to that pattern alone; each
+    pattern compiles on its own, and before they raised re.error once joined."""
+    path = tmp_path / "rules.toml"
+    path.write_text(
+        "[scorers.own]\n"
+        "patterns = ['(?i)leave it with', '(?x) take \\s+ care  # verbose, with a comment', "
+        "'sort\\s+it']\n",
+        encoding="utf-8",
+    )
+    [scorer] = empathykit.load_scorers(path)
+    report = empathykit.score(
+        "Customer: My order broke.\nAgent: Leave it with me, I will take care of it and sort it.",
+        scorers=[scorer],
+    )
+    assert [e.text for e in report["own"].evidence] == ["Leave it with", "take care", "sort it"]
 
 
 _ATOMS = (

@@ -11,6 +11,8 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import empathykit
 from empathykit import (
@@ -120,6 +122,23 @@ def test_apology_weight_two_changes_overall_as_documented() -> None:
     assert math.isclose(expected, weighted.overall)
     assert not math.isclose(plain.overall, weighted.overall)
     assert 2.0 == weighted.weights["apology"]
+
+
+@given(scale=st.floats(min_value=1e-200, max_value=1.7e308), apology=st.floats(0.5, 4.0))
+def test_overall_depends_on_the_weights_ratios_only(scale: float, apology: float) -> None:
+    """Multiplying every weight by the same factor, up to the float maximum, leaves overall
+    as it was (weights near 1e308 once overflowed to inf / inf and gave 0.0)."""
+    ratios = dict.fromkeys(BUILT_INS, 1.0) | {"apology": apology}
+    reference = empathykit.score(chat(), weights=ratios).overall
+    scaled = empathykit.score(
+        chat(), weights={name: min(w * scale, 1.7976931348623157e308) for name, w in ratios.items()}
+    )
+    assert reference is not None
+    assert scaled.overall is not None
+    largest = max(w * scale for w in ratios.values())
+    if largest <= 1.7976931348623157e308:  # the ratios survived the scaling
+        assert math.isclose(reference, scaled.overall, rel_tol=1e-9)
+    assert 0.0 < scaled.overall <= 1.0
 
 
 def test_zero_weight_leaves_a_behaviour_out() -> None:

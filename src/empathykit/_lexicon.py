@@ -289,15 +289,39 @@ def compile_cues(
                 # a later Python, so refuse it rather than warn at every load.
                 warnings.simplefilter("error", FutureWarning)
                 re.compile(pattern)
-        except (re.error, FutureWarning) as error:
+        except (re.error, FutureWarning, OverflowError, RecursionError) as error:
             raise ConfigurationError(
-                f"{where}: invalid regular expression {pattern!r}: {error}"
+                f"{where}: invalid regular expression {pattern!r}: "
+                f"{error or type(error).__name__}"
                 + (" (escape the character with a backslash)" if isinstance(error, Warning) else "")
             ) from None
-        alternatives.append(f"(?:{pattern})")
+        alternatives.append(_scoped(pattern))
     if not alternatives:
         return None
-    return re.compile("|".join(alternatives), re.IGNORECASE)
+    try:
+        return re.compile("|".join(alternatives), re.IGNORECASE)
+    except (re.error, OverflowError, RecursionError) as error:  # each compiled on its own
+        raise ConfigurationError(
+            f"{where}: the patterns compile on their own but not together: {error}"
+        ) from None
+
+
+_LEADING_FLAGS_RE = re.compile(r"\(\?([aiLmsux]+)\)")
+
+
+def _scoped(pattern: str) -> str:
+    """``pattern`` as a group that can stand beside others in one alternation: flags
+    that open it for the whole expression (``(?i)``, ``(?x)``), which Python accepts only
+    at the very start, are made to apply to the group alone (``(?x:…)``).
+
+    >>> _scoped("(?i)leave it")
+    '(?i:leave it)'
+    """
+    flags = _LEADING_FLAGS_RE.match(pattern)
+    if flags is None:
+        return f"(?:{pattern})"
+    end = "\n)" if "x" in flags[1] else ")"  # a verbose pattern may end in a # comment
+    return f"(?{flags[1]}:{pattern[flags.end() :]}{end}"
 
 
 @attrs.frozen(kw_only=True)

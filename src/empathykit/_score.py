@@ -116,13 +116,19 @@ def overall_score(
     >>> overall_score(dims, {"a": 1, "b": 1, "c": 1})
     0.75
     """
-    total = weight_sum = 0.0
-    for dim in dimensions:
-        if not dim.penalty and dim.value is not None and weights[dim.name] > 0:
-            total += weights[dim.name] * dim.value
-            weight_sum += weights[dim.name]
-    if weight_sum == 0:
+    counted = [
+        (weights[dim.name], dim.value)
+        for dim in dimensions
+        if not dim.penalty and dim.value is not None and weights[dim.name] > 0
+    ]
+    if not counted:
         return None
+    total = sum(weight * score for weight, score in counted)
+    weight_sum = sum(weight for weight, _ in counted)
+    if not math.isfinite(weight_sum):  # weights near the float maximum: their ratios count
+        top = max(weight for weight, _ in counted)
+        total = sum(weight / top * score for weight, score in counted)
+        weight_sum = sum(weight / top for weight, _ in counted)
     value = total / weight_sum
     for dim in dimensions:
         if dim.penalty and dim.value is not None:
