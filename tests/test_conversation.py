@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 import empathykit
 from empathykit import (
+    ConfigurationError,
     Conversation,
     InvalidConversationError,
     Role,
@@ -256,11 +257,19 @@ def test_roles_mapping_drops_every_turn_is_an_error() -> None:
         as_conversation([("system", "Be nice.")], roles={"system": None})
 
 
-def test_roles_mapping_to_an_unknown_role_is_an_error() -> None:
-    """A roles= mapping to something other than agent, customer or None is an error."""
-    with pytest.raises(InvalidConversationError, match="wizard") as info:
-        as_conversation([("customer", "Hi"), ("Dana", "Hello")], roles={"Dana": "wizard"})
-    assert 1 == info.value.turn
+@pytest.mark.parametrize("target", ["wizard", "none", 3, ""])
+def test_roles_mapping_to_an_unknown_role_is_a_configuration_error(target: object) -> None:
+    """A roles= mapping to something other than a role or None is the caller's mistake,
+    named as such, whichever shape the conversation has and before any turn is read
+    (it was once reported as an unknown speaker 'Dana', blaming every conversation)."""
+    expected = rf"roles\['Dana'\]: expected 'agent', 'customer'.* got {type(target).__name__}"
+    roles = {"Dana": target}
+    with pytest.raises(ConfigurationError, match=expected):
+        as_conversation([("customer", "Hi"), ("Dana", "Hello")], roles=roles)  # type: ignore[arg-type]
+    with pytest.raises(ConfigurationError, match=expected):
+        as_conversation("Customer: Hi\nDana: Hello", roles=roles)  # type: ignore[arg-type]
+    with pytest.raises(ConfigurationError, match=expected):
+        empathykit.score_many([[("customer", "Hi")]], roles=roles)  # type: ignore[arg-type]
 
 
 def test_roles_mapping_applies_to_a_conversation() -> None:

@@ -12,7 +12,15 @@ from typing import TYPE_CHECKING, Any, TypeAlias, overload
 
 import attrs
 
-from ._conversation import Conversation, ConversationLike, Role, RoleMap, Turn, as_conversation
+from ._conversation import (
+    Conversation,
+    ConversationLike,
+    Role,
+    RoleMap,
+    Turn,
+    as_conversation,
+    check_roles,
+)
 from ._results import DimensionScore, Report, ReportParts, rebuild_report, report_parts, restore
 from ._score import resolve_scorers, resolve_weights, score_resolved
 from .exceptions import ConfigurationError, ScorerError
@@ -385,8 +393,8 @@ def score_many(
         An iterator of :class:`~empathykit.Report` and :class:`Failure`, in input order.
 
     Raises:
-        ConfigurationError: Bad ``n_jobs``, ``chunk_size``, weights or scorers (raised at
-            the call, before anything is scored).
+        ConfigurationError: Bad ``n_jobs``, ``chunk_size``, weights, scorers or ``roles``
+            (raised at the call, before anything is scored).
         UnknownScorerError: A scorer name is not registered.
 
     Example:
@@ -406,6 +414,7 @@ def score_many(
         raise ConfigurationError(f"chunk_size: expected an integer ≥ 1, got {chunk_size!r}")
     chosen = resolve_scorers(scorers)
     _check_weights(weights, chosen)
+    check_roles(roles)
     options: _Options = (chosen, None if weights is None else dict(weights))
     items = (_prepare_item(index, item, roles) for index, item in enumerate(conversations))
     results = _serial(items, options) if jobs == 1 else _parallel(items, jobs, chunk_size, options)

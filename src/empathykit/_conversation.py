@@ -57,7 +57,9 @@ def check_roles(roles: object) -> None:
     """Refuse a ``roles=`` that is not a mapping of speaker names (str) to roles.
 
     Raises:
-        ConfigurationError: ``roles`` is not a mapping, or has a name that is not a str.
+        ConfigurationError: ``roles`` is not a mapping, has a name that is not a str, or
+            maps a name to something that is not a role (``'agent'``, ``'customer'``, one
+            of their aliases such as ``'assistant'``, a :class:`Role`) or ``None``.
     """
     if roles is None:
         return
@@ -66,10 +68,18 @@ def check_roles(roles: object) -> None:
             "roles: expected a mapping of speaker names to 'agent', 'customer' or None, "
             f"such as {{'Dana': 'agent'}}, got {type(roles).__name__} {show(roles)}"
         )
-    for name in roles:
+    for name, target in roles.items():
         if not isinstance(name, str):
             raise ConfigurationError(
                 f"roles: expected speaker names as str, got {type(name).__name__} {show(name)}"
+            )
+        if target is None or isinstance(target, Role):
+            continue
+        if not isinstance(target, str) or " ".join(target.split()).casefold() not in ROLE_ALIASES:
+            raise ConfigurationError(
+                f"roles[{show(name)}]: expected 'agent', 'customer' (or an alias such as "
+                f"'assistant' or 'user') or None to drop the speaker's turns, got "
+                f"{type(target).__name__} {show(target)}"
             )
 
 
