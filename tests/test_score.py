@@ -293,6 +293,11 @@ def test_a_well_behaved_custom_scorer_works() -> None:
         (_evidence(1, 5, 5, ""), "quotes"),  # empty span
         (_evidence(3, -7, -1, "moment"), "quotes"),  # the slice matches, but offsets are negative
         (_evidence(9, 7, 12, "sorry"), "turn 9"),  # no such turn
+        # Offsets of the wrong type: a float slice raised a raw TypeError, and True was
+        # taken for turn 1 and written out as JSON true.
+        (_evidence(1, 0.0, 5, "hello"), "expected start as an int, got float 0.0"),  # type: ignore[arg-type]
+        (_evidence(True, 0, 5, "hello"), "expected turn as an int, got bool True"),
+        (_evidence(1, 0, "5", "hello"), "expected end as an int, got str '5'"),  # type: ignore[arg-type]
     ],
 )
 def test_custom_scorer_with_a_bad_span(evidence: Evidence, match: str) -> None:

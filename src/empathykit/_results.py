@@ -221,6 +221,12 @@ def _check_report(instance: Report, attribute: attrs.Attribute[Any], value: obje
                 f"got {len(dim.turn_scores)}"
             )
         for ev in dim.evidence:
+            for field, offset in (("turn", ev.turn), ("start", ev.start), ("end", ev.end)):
+                if not isinstance(offset, int) or isinstance(offset, bool):
+                    raise ScorerError(
+                        f"scorer {dim.name!r}: evidence {ev.rule!r}: expected {field} as an "
+                        f"int, got {type(offset).__name__} {offset!r:.40}"
+                    )
             if not 0 <= ev.turn < len(turns):
                 raise ScorerError(
                     f"scorer {dim.name!r}: evidence names turn {ev.turn}, but the conversation "
