@@ -268,6 +268,15 @@ EMOTION_CASES: list[Case] = [
         True,
     ),
     ("We love the new sofa!", "Happy to hear you're enjoying it!", POSITIVE, True),
+    # Glad about what happened, said as a clause rather than "glad to hear".
+    (
+        "The new router fixed it, the signal is great now!",
+        "So glad the new router made a difference!",
+        POSITIVE,
+        True,
+    ),
+    ("My refund came through this morning.", "Pleased your refund has arrived.", POSITIVE, True),
+    ("My refund came through this morning.", "Happy to help with anything else.", set(), False),
     # An apology for an error that says nothing of how it affected the customer.
     (
         "I emailed you a week ago and heard nothing.",
