@@ -174,6 +174,95 @@ def test_truncated_json_list_keeps_the_items_before(tmp_path: Path) -> None:
     assert 1 == len(errors)
 
 
+HUGE_ID = "9" * 5000  # past Python's 4,300-digit limit for decoding an integer
+DEEP = "[" * 100_000 + "]" * 100_000  # past the recursion limit for decoding
+
+
+@pytest.mark.parametrize(
+    ("content", "line", "reason"),
+    [
+        ('{"id": ' + HUGE_ID + ', "turns": []}', 1, "a number of 5000 digits"),
+        ('\n{"id": "a", "turns": ' + DEEP + "}", 2, "nested too deeply"),
+        (DEEP, 1, "nested too deeply"),
+    ],
+    ids=["huge-integer", "deep-object", "deep-list"],
+)
+def test_json_too_big_to_decode_is_an_input_file_error(
+    tmp_path: Path, content: str, line: int, reason: str
+) -> None:
+    """A huge integer or deep nesting is reported like a syntax error, with file and line."""
+    path = tmp_path / "odd.json"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(InputFileError, match="invalid JSON") as caught:
+        list(io.read(path))
+    assert (str(path), line) == (caught.value.path, caught.value.line)
+    assert reason in str(caught.value)
+
+
+def test_json_list_item_with_a_huge_integer_keeps_the_items_after(tmp_path: Path) -> None:
+    """An item that cannot be decoded for its huge integer is skipped; the next is read."""
+    path = tmp_path / "list.json"
+    path.write_text(
+        "[\n"
+        + json.dumps(record("before", "Hi", "Hello"))
+        + ',\n{"id": -'
+        + HUGE_ID
+        + ', "turns": []},\n'
+        + json.dumps(record(None, "Hi", "Hello"))
+        + "\n]",
+        encoding="utf-8",
+    )
+    conversations, errors = read_all(path)
+    assert ["before", f"{path}#3"] == [c.id for c in conversations]  # ids keep positions
+    assert [3] == [e.line for e in errors]
+    assert "a number of 5000 digits; expected at most 4300" in str(errors[0])
+
+
+def test_json_list_item_nested_too_deeply_keeps_the_items_before(tmp_path: Path) -> None:
+    """Deep nesting ends the list like a syntax error: the items before it are kept."""
+    path = tmp_path / "list.json"
+    path.write_text(
+        "[" + json.dumps(record("before", "Hi", "Hello")) + ",\n" + DEEP + "]", encoding="utf-8"
+    )
+    conversations, errors = read_all(path)
+    assert ["before"] == [c.id for c in conversations]
+    assert [2] == [e.line for e in errors]
+    assert "nested too deeply" in str(errors[0])
+
+
+BROKEN_FIRST = {"id": "a", "turn": [{"role": "customer", "text": "My order arrived broken."}]}
+TURN_FIRST = {"role": "customer", "text": "My order arrived broken."}
+
+
+@pytest.mark.parametrize("first", [BROKEN_FIRST, TURN_FIRST], ids=["lost-turns", "a-turn"])
+def test_json_list_of_conversations_whose_first_item_is_bad_keeps_the_others(
+    tmp_path: Path, first: dict[str, object]
+) -> None:
+    """A malformed first item does not make the list be read as one list of turns."""
+    good = record("b", "My order arrived broken.", "Sorry! I'll send a new one.")
+    path = tmp_path / "list.json"
+    path.write_text(json.dumps([first, good], indent=2), encoding="utf-8")
+    conversations, errors = read_all(path)
+    assert ["b"] == [c.id for c in conversations]
+    [error] = errors
+    assert (str(path), 2) == (error.path, error.line)
+    assert "expected an object with a 'turns' list" in str(error)
+
+
+def test_json_lists_of_turns_are_still_one_conversation(tmp_path: Path) -> None:
+    """Turns with ids, other key names or as pairs still make one conversation."""
+    shapes = [
+        [{"id": 1, "role": "customer", "text": "Hi"}, {"id": 2, "role": "agent", "text": "Hey"}],
+        [{"speaker": "customer", "content": "Hi"}, {"from": "agent", "body": "Hey"}],
+        [["customer", "Hi"], ["agent", "Hey"]],
+    ]
+    for number, turns in enumerate(shapes):
+        path = tmp_path / f"turns{number}.json"
+        path.write_text(json.dumps(turns), encoding="utf-8")
+        [conv] = io.read(path)
+        assert (str(path), ["Hi", "Hey"]) == (conv.id, [t.text for t in conv.turns])
+
+
 # -- JSON Lines -------------------------------------------------------------------------
 
 
@@ -195,6 +284,49 @@ def test_jsonl_counts_records_in_and_out_when_skipping(tmp_path: Path) -> None:
     assert [2, 4, 6] == [e.line for e in errors]
     assert 6 == len(conversations) + len(errors)  # every non-blank line accounted for
     assert "unknown role 'robot'" in str(errors[2])
+
+
+@pytest.mark.parametrize(
+    ("bad", "reason"),
+    [
+        ('{"id": ' + "7" * 5000 + ', "turns": []}', "a number of 5000 digits"),
+        ('{"id": "deep", "turns": ' + "[" * 200_000 + "]" * 200_000 + "}", "nested too deeply"),
+    ],
+    ids=["huge-integer", "deep-nesting"],
+)
+def test_jsonl_line_too_big_to_decode_is_reported_and_the_next_is_read(
+    tmp_path: Path, bad: str, reason: str
+) -> None:
+    """A huge integer or deep nesting is an InputFileError at its line, not a traceback."""
+    path = tmp_path / "odd.jsonl"
+    lines = [json.dumps(record("g1", "Hi", "Hello")), bad, json.dumps(record("g2", "Hi", "Hello"))]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(InputFileError, match="invalid JSON") as caught:
+        list(io.read(path))
+    assert (str(path), 2) == (caught.value.path, caught.value.line)
+    assert reason in str(caught.value)
+    conversations, errors = read_all(path)
+    assert ["g1", "g2"] == [c.id for c in conversations]
+    assert [2] == [e.line for e in errors]
+
+
+def test_cli_scores_the_lines_around_a_huge_integer(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`empathykit score FILE --skip-invalid -f csv` scores both good records."""
+    from empathykit.cli import main
+
+    path = tmp_path / "odd.jsonl"
+    lines = [
+        json.dumps(record("g1", "My order arrived broken.", "Sorry! I'll send a new one.")),
+        '{"id": ' + "7" * 5000 + ', "turns": []}',
+        json.dumps(record("g2", "My order arrived broken.", "Sorry! I'll send a new one.")),
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert 1 == main(["score", str(path), "--skip-invalid", "-f", "csv"])
+    out, err = capsys.readouterr()
+    assert ["g1", "g2"] == [row["id"] for row in csv.DictReader(stdio.StringIO(out))]
+    assert f"{path}:2: invalid JSON" in err
 
 
 def test_jsonl_invalid_utf8_line_is_reported_and_skipped(tmp_path: Path) -> None:
@@ -346,6 +478,58 @@ def test_csv_invalid_utf8_marks_the_conversation(tmp_path: Path) -> None:
     conversations, errors = read_all(path)
     assert ["b"] == [c.id for c in conversations]
     assert [3] == [e.line for e in errors]
+
+
+def test_csv_field_longer_than_the_csv_module_limit_is_read(tmp_path: Path) -> None:
+    """A cell past csv's default 131,072-character limit is read, and so is the rest."""
+    long_text = "My order arrived broken. " * 8000  # 200,000 characters
+    path = tmp_path / "long.csv"
+    write_csv_rows(
+        path,
+        [
+            ["conversation_id", "role", "text"],
+            ["a", "customer", long_text],
+            ["a", "agent", "Sorry! I'll send a new one."],
+            ["b", "customer", "Hi"],
+        ],
+    )
+    before = csv.field_size_limit()
+    reader = io.read(path)
+    first = next(reader)
+    assert before == csv.field_size_limit()  # the caller's setting, between rows too
+    conversations = [first, *reader]
+    assert ["a", "b"] == [c.id for c in conversations]
+    assert long_text == conversations[0].turns[0].text
+    assert before == csv.field_size_limit()
+
+
+@pytest.mark.parametrize(
+    ("header", "column"),
+    [
+        ("conversation_id,role,text,text", "text"),
+        ("role,conversation_id,role,text", "role"),
+        ("conversation_id,role,text,timestamp, timestamp", "timestamp"),
+    ],
+)
+def test_csv_header_naming_a_column_it_reads_twice_is_an_error(
+    tmp_path: Path, header: str, column: str
+) -> None:
+    """A column the reader uses, named twice in the header, is an error at line 1."""
+    path = tmp_path / "twice.csv"
+    path.write_text(header + "\n" + ",".join(["a"] * len(header.split(","))) + "\n")
+    with pytest.raises(InputFileError, match=f"names the column '{column}' more than once"):
+        list(io.read(path))
+    conversations, errors = read_all(path)
+    assert [] == conversations
+    assert [(str(path), 1)] == [(e.path, e.line) for e in errors]
+
+
+def test_csv_header_repeating_a_column_it_ignores_is_read(tmp_path: Path) -> None:
+    """Other columns may repeat: they are not read."""
+    path = tmp_path / "notes.csv"
+    path.write_text("conversation_id,note,role,text,note\na,x,customer,Hi,y\na,x,agent,Hey,y\n")
+    [conv] = io.read(path)
+    assert ["Hi", "Hey"] == [t.text for t in conv.turns]
 
 
 def test_csv_with_header_only(tmp_path: Path) -> None:

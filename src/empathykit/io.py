@@ -6,11 +6,15 @@ each with an ``id``, one at a time: a 1 GB JSON Lines file is never held in memo
 * **transcripts** (``.txt``): ``Agent: …`` / ``Customer: …`` lines. One conversation per
   file, or several separated by a line ``---`` after a blank line.
 * **JSON** (``.json``): one conversation, ``{"id": ..., "turns": [{"role", "text"}, ...]}``
-  or a bare list of turns, or a list of such conversations.
+  or a bare list of turns, or a list of such conversations. A list is of conversations
+  when its first item is not a turn or any item is plainly a conversation (it has
+  ``turns`` or ``messages``, or an ``id`` and no role or text), so one malformed
+  conversation does not make the others be read as turns.
 * **JSON Lines** (``.jsonl``, ``.ndjson``): one conversation object per line.
 * **CSV in long form** (``.csv``): one row per turn, with columns for the conversation
   id, role, text and, optionally, a timestamp (names set with :class:`CsvColumns`). The
-  rows of a conversation are consecutive and in order.
+  rows of a conversation are consecutive and in order. A header that names one of these
+  columns twice is an error; other columns are ignored, repeated or not.
 
 Files are UTF-8, with or without a byte-order mark, with ``\\n`` or ``\\r\\n`` line ends.
 A record that cannot be read raises :class:`~empathykit.exceptions.InputFileError`
@@ -43,7 +47,7 @@ from typing import IO, TYPE_CHECKING, Any, Literal, TypeAlias
 
 import attrs
 
-from ._conversation import _LINE_RE, Conversation, RoleMap, as_conversation
+from ._conversation import _LINE_RE, _ROLE_KEYS, _TEXT_KEYS, Conversation, RoleMap, as_conversation
 from .exceptions import ConfigurationError, InputFileError, InvalidConversationError
 
 if TYPE_CHECKING:
@@ -85,6 +89,13 @@ _BOM = b"\xef\xbb\xbf"
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 _TURN_KEYS = ("turns", "messages")
 _LINE_PREFIX_RE = re.compile(r"^line (\d+): (.*)$", re.DOTALL)
+# The csv module refuses a field longer than csv.field_size_limit() (131,072 characters
+# by default) and then cannot go on with the file. A turn may be longer, so the CSV reader
+# raises the limit to this only while it parses a row and puts the caller's value back
+# before anything else runs (see _next_row): the process-wide setting is left as it was.
+# The limit stays bounded so that a stray unclosed quote cannot pull the rest of a huge
+# file into one field.
+_CSV_FIELD_LIMIT = 2**26  # 64 Mi characters
 
 
 def _check_column(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -357,6 +368,24 @@ def _from_record(
         return _conversation_error(error, name, line, conv_id)
 
 
+_JSONL_SHAPE = (
+    'expected one conversation per line, {"id": ..., "turns": [{"role": ..., "text": ...}]}'
+)
+
+
+def _undecodable(error: ValueError | RecursionError) -> str:
+    """Why valid JSON syntax could not be decoded: nested too deeply, or a huge integer."""
+    if isinstance(error, RecursionError):
+        return "invalid JSON: arrays or objects nested too deeply to decode"
+    digits = re.search(r"value has (\d+) digits", str(error))
+    if digits:
+        return (
+            f"invalid JSON: a number of {digits[1]} digits; expected at most "
+            f"{sys.get_int_max_str_digits()} digits (Python's limit for integers)"
+        )
+    return f"invalid JSON: {error}"
+
+
 def _iter_jsonl(
     handle: IO[bytes], name: str, roles: RoleMap | None
 ) -> Iterator[Conversation | InputFileError]:
@@ -374,11 +403,13 @@ def _iter_jsonl(
         except json.JSONDecodeError as error:
             hint = "" if text.endswith("\n") else " (the last line looks cut short)"
             yield InputFileError(
-                f"invalid JSON at column {error.colno}: {error.msg}{hint}; expected one "
-                'conversation per line, {"id": ..., "turns": [{"role": ..., "text": ...}]}',
+                f"invalid JSON at column {error.colno}: {error.msg}{hint}; {_JSONL_SHAPE}",
                 path=name,
                 line=line_no,
             )
+            continue
+        except (ValueError, RecursionError) as error:  # a huge integer, or nesting too deep
+            yield InputFileError(f"{_undecodable(error)}; {_JSONL_SHAPE}", path=name, line=line_no)
             continue
         yield _from_record(record, f"{name}:{line_no}", name, line_no, roles)
     if not seen_any:
@@ -397,6 +428,86 @@ def _is_turn(value: object) -> bool:
     if isinstance(value, dict):
         return not any(k in value for k in _TURN_KEYS)
     return isinstance(value, list) and len(value) == 2 and isinstance(value[0], str)
+
+
+def _is_conversation(value: object) -> bool:
+    """Whether a list item is plainly a conversation, not a turn: an object with a
+    'turns' or 'messages' key, or with an 'id' and no role or text key."""
+    if not isinstance(value, dict):
+        return False
+    if any(k in value for k in _TURN_KEYS):
+        return True
+    return "id" in value and not any(k in value for k in (*_ROLE_KEYS, *_TEXT_KEYS))
+
+
+def _json_syntax(error: json.JSONDecodeError, name: str) -> InputFileError:
+    return InputFileError(
+        f"invalid JSON at column {error.colno}: {error.msg}", path=name, line=error.lineno
+    )
+
+
+# Decodes integers as their digits, to find where an item with a huge integer ends.
+_LENIENT_DECODER = json.JSONDecoder(parse_int=str)
+
+
+def _json_items(text: str, start: int, name: str) -> Iterator[tuple[object, int] | InputFileError]:
+    """The items of the JSON list at ``text[start]``, each with its line, one at a time.
+
+    An item with an integer too long to decode is an error, and the items after it are
+    still read; a syntax error, or an item nested too deeply, ends the list.
+    """
+    decoder = json.JSONDecoder()
+    index = _skip_ws(text, start + 1)
+    counted, line = 0, 1
+    number = 0
+    while True:
+        if (
+            number == 0
+            and index < len(text)
+            and text[index] == "]"
+            and _skip_ws(text, index + 1) == len(text)
+        ):
+            yield InputFileError(
+                "the file holds an empty list; expected at least one conversation",
+                path=name,
+                line=text.count("\n", 0, index) + 1,
+            )
+            return
+        line += text.count("\n", counted, index)
+        counted = index
+        number += 1
+        try:
+            item, end = decoder.raw_decode(text, index)
+        except json.JSONDecodeError as error:
+            yield _json_syntax(error, name)
+            return
+        except RecursionError as error:
+            yield InputFileError(_undecodable(error), path=name, line=line)
+            return
+        except ValueError as error:  # an integer too long to decode: report it, go on
+            try:
+                _, end = _LENIENT_DECODER.raw_decode(text, index)
+            except (ValueError, RecursionError):
+                yield InputFileError(_undecodable(error), path=name, line=line)
+                return
+            yield InputFileError(_undecodable(error), path=name, line=line)
+        else:
+            yield item, line
+        index = _skip_ws(text, end)
+        if index < len(text) and text[index] == ",":
+            index = _skip_ws(text, index + 1)
+            continue
+        if index < len(text) and text[index] == "]":
+            after = _skip_ws(text, index + 1)
+            if after != len(text):
+                yield _json_syntax(
+                    json.JSONDecodeError("extra data after the list", text, after), name
+                )
+            return
+        yield _json_syntax(
+            json.JSONDecodeError("expected ',' or ']' after a conversation", text, index), name
+        )
+        return
 
 
 def _iter_json(
@@ -422,69 +533,57 @@ def _iter_json(
     if start == len(text):
         yield InputFileError("the file is empty; expected a JSON conversation or list", path=name)
         return
-    decoder = json.JSONDecoder()
-
-    def syntax(error: json.JSONDecodeError) -> InputFileError:
-        return InputFileError(
-            f"invalid JSON at column {error.colno}: {error.msg}", path=name, line=error.lineno
-        )
-
+    first_line = text.count("\n", 0, start) + 1
     if text[start] != "[":
         try:
-            record, end = decoder.raw_decode(text, start)
+            record, end = json.JSONDecoder().raw_decode(text, start)
         except json.JSONDecodeError as error:
-            yield syntax(error)
+            yield _json_syntax(error, name)
+            return
+        except (ValueError, RecursionError) as error:  # a huge integer, or nesting too deep
+            yield InputFileError(_undecodable(error), path=name, line=first_line)
             return
         if _skip_ws(text, end) != len(text):
-            yield syntax(json.JSONDecodeError("extra data after the conversation", text, end))
-            return
-        yield _from_record(record, name, name, text.count("\n", 0, start) + 1, roles)
-        return
-    # A list: of conversations, decoded one item at a time so each error has its line;
-    # or of turns, which make one conversation.
-    index = _skip_ws(text, start + 1)
-    counted, line = 0, 1
-    number = 0
-    while True:
-        if (
-            number == 0
-            and index < len(text)
-            and text[index] == "]"
-            and _skip_ws(text, index + 1) == len(text)
-        ):
-            yield InputFileError(
-                "the file holds an empty list; expected at least one conversation",
-                path=name,
-                line=text.count("\n", 0, index) + 1,
+            yield _json_syntax(
+                json.JSONDecodeError("extra data after the conversation", text, end), name
             )
             return
-        try:
-            item, end = decoder.raw_decode(text, index)
-        except json.JSONDecodeError as error:
-            yield syntax(error)
-            return
-        if number == 0 and _is_turn(item):
-            try:
-                whole = json.loads(text)
-            except json.JSONDecodeError as error:
-                yield syntax(error)
-                return
-            yield _from_record(whole, name, name, text.count("\n", 0, start) + 1, roles)
-            return
-        line += text.count("\n", counted, index)
-        counted = index
-        number += 1
-        yield _from_record(item, f"{name}#{number}", name, line, roles)
-        index = _skip_ws(text, end)
-        if index < len(text) and text[index] == ",":
-            index = _skip_ws(text, index + 1)
-            continue
-        if index < len(text) and text[index] == "]":
-            if _skip_ws(text, index + 1) != len(text):
-                yield syntax(json.JSONDecodeError("extra data after the list", text, index + 1))
-            return
-        yield syntax(json.JSONDecodeError("expected ',' or ']' after a conversation", text, index))
+        yield _from_record(record, name, name, first_line, roles)
         return
+    # A list: of conversations, decoded one item at a time so each error has its line;
+    # or of turns, which make one conversation. It is a list of conversations when its
+    # first item is not a turn, or when any item is plainly a conversation (so a first
+    # conversation that lacks its 'turns' does not make the others be read as turns).
+    # Items are held back only until that is known: a list of conversations whose first
+    # item has its 'turns' is read one item at a time.
+    held: list[tuple[object, int] | InputFileError] = []
+    decided = False
+    number = 0
+    for found in _json_items(text, start, name):
+        if not decided:
+            held.append(found)
+            if isinstance(found, InputFileError):
+                continue
+            item = found[0]
+            if not (_is_conversation(item) or (len(held) == 1 and not _is_turn(item))):
+                continue
+            decided = True
+            ready, held = held, []
+        else:
+            ready = [found]
+        for each in ready:
+            number += 1
+            if isinstance(each, InputFileError):
+                yield each
+            else:
+                yield _from_record(each[0], f"{name}#{number}", name, each[1], roles)
+    if not decided:  # a list of turns: one conversation, or the first error in it
+        first_error = next((h for h in held if isinstance(h, InputFileError)), None)
+        if first_error is not None:
+            yield first_error
+        else:
+            turns = [h[0] for h in held if not isinstance(h, InputFileError)]
+            yield _from_record(turns, name, name, first_line, roles)
 
 
 def _turn_line(section: Sequence[str], turn: int) -> int:
@@ -586,13 +685,26 @@ class _LineSource:
         return text
 
 
+def _next_row(reader: Iterator[list[str]]) -> list[str]:
+    """The next CSV row, parsed with the field size limit raised to :data:`_CSV_FIELD_LIMIT`.
+
+    The caller's limit is put back before this returns, so code that uses :mod:`csv`
+    between rows, or after reading, sees its own setting.
+    """
+    old = csv.field_size_limit(_CSV_FIELD_LIMIT)
+    try:
+        return next(reader)
+    finally:
+        csv.field_size_limit(old)
+
+
 def _iter_csv(
     handle: IO[bytes], name: str, roles: RoleMap | None, columns: CsvColumns
 ) -> Iterator[Conversation | InputFileError]:
     source = _LineSource(handle, name)
     reader = csv.reader(source)
     try:
-        header = next(reader)
+        header = _next_row(reader)
     except StopIteration:
         header = []
     except csv.Error as error:
@@ -620,6 +732,18 @@ def _iter_csv(
             line=1,
         )
         return
+    used = [*wanted, *([columns.timestamp] if columns.timestamp in header else [])]
+    twice = [c for c in used if header.count(c) > 1]
+    if twice:
+        where = [n for n, h in enumerate(header, start=1) if h == twice[0]]
+        yield InputFileError(
+            f"the header names the column {twice[0]!r} more than once (columns "
+            f"{', '.join(map(str, where))}); expected each of the columns {', '.join(used)} "
+            "once (rename or remove the extra columns)",
+            path=name,
+            line=1,
+        )
+        return
     i_id, i_role, i_text = (header.index(c) for c in wanted)
     i_ts = header.index(columns.timestamp) if columns.timestamp in header else None
     finished: set[str] = set()
@@ -643,7 +767,7 @@ def _iter_csv(
     while True:
         start = last_line + 1
         try:
-            row = next(reader)
+            row = _next_row(reader)
         except StopIteration:
             break
         except csv.Error as error:
