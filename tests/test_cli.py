@@ -194,6 +194,8 @@ def test_weights_and_scorers_options(tmp_path: Path, capsys: pytest.CaptureFixtu
         (["score", str(WELL), "--format", "xml"], "invalid choice"),
         (["score", str(WELL), "--jobs", "-3"], "--jobs"),
         (["score", str(EXAMPLES), "--format", "html", "--output", "x.html"], "--output DIR"),
+        (["score", str(WELL), "--scorers", "default,default"], "--scorers: two scorers share"),
+        (["explain", str(EXAMPLES)], "is a folder; explain takes one file"),
         ([], "usage:"),
     ],
 )
@@ -204,6 +206,136 @@ def test_usage_errors_exit_2(
     code, _, err = run(capsys, *argv)
     assert 2 == code
     assert message in err
+
+
+def test_output_in_an_input_folder_is_not_read_back(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An --output inside an input folder is written, not read as one more input."""
+    folder = tmp_path / "chats"
+    folder.mkdir()
+    (folder / "a.jsonl").write_text(
+        record("w1", "The blender arrived cracked.", "I'm sorry! A new one ships today.") + "\n"
+    )
+    target = folder / "z.jsonl"
+    for _ in range(2):  # the second time the output is there already, with report lines
+        code, _, err = run(capsys, "score", str(folder), "-f", "jsonl", "-o", str(target))
+        assert 0 == code
+        assert err.startswith("1 conversation scored")
+        assert ["w1"] == [json.loads(line)["id"] for line in target.read_text().splitlines()]
+    (folder / "z.jsonl").unlink()
+    sheet = folder / "a.csv"  # created empty before the folder is searched
+    code, _, err = run(capsys, "score", str(folder), "-f", "csv", "-o", str(sheet), "-q")
+    assert (0, "") == (code, err)
+    with sheet.open(newline="", encoding="utf-8") as handle:
+        assert ["w1"] == [row["id"] for row in csv.DictReader(handle)]
+
+
+def test_output_that_is_an_input_file_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--output naming an input file, directly or through a link, is a usage error."""
+    source = tmp_path / "same.jsonl"
+    text = record("w2", "Still no refund after a month.", "Sorry, I've sent it now.") + "\n"
+    source.write_text(text)
+    link = tmp_path / "link.jsonl"
+    link.symlink_to(source)
+    for argv in (
+        ["-f", "jsonl", "-o", str(source)],
+        ["-f", "csv", "-o", str(link)],
+        ["-f", "html", "-o", str(source)],
+        ["-o", str(tmp_path / "." / "same.jsonl")],
+    ):
+        code, out, err = run(capsys, "score", str(source), *argv)
+        assert (2, "") == (code, out)
+        assert f"is the input file {str(source)!r}" in err
+        assert 1 == len(err.splitlines())
+        assert text == source.read_text()
+
+
+def test_html_pages_never_replace_an_input_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """HTML pages may go into an input folder, but not over an input file named like a page."""
+    folder = tmp_path / "chats"
+    folder.mkdir()
+    text = record("w3", "My card was charged twice.", "Sorry about that, I've refunded one.")
+    (folder / "a.jsonl").write_text(text + "\n")
+    code, _, _ = run(capsys, "score", str(folder), "-f", "html", "-o", str(folder), "-q")
+    assert 0 == code
+    assert ["000001-w3.html", "a.jsonl", "index.html"] == sorted(p.name for p in folder.iterdir())
+    assert text + "\n" == (folder / "a.jsonl").read_text()
+    index = folder / "index.html"
+    index.write_text(text + "\n")
+    code, _, err = run(
+        capsys, "score", "--input-format", "jsonl", str(index), str(folder / "a.jsonl"),
+        "-f", "html", "-o", str(folder),
+    )  # fmt: skip
+    assert 2 == code
+    assert f"could replace the input file {str(index)!r}" in err
+    assert text + "\n" == index.read_text()
+
+
+def test_html_output_that_cannot_be_a_folder_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--format html -o PATH, where PATH is a file or lies under one: exit 2, one line."""
+    source = tmp_path / "two.jsonl"
+    source.write_text(record("w4") + "\n" + record("w5") + "\n")
+    afile = tmp_path / "afile"
+    afile.write_text("keep me")
+    for target in (afile, afile / "sub"):
+        code, _, err = run(capsys, "score", str(source), "-f", "html", "-o", str(target))
+        assert 2 == code
+        assert err.startswith(f"empathykit score: error: --output: cannot write {str(target)!r}")
+        assert 1 == len(err.splitlines())
+    assert "keep me" == afile.read_text()
+
+
+@pytest.fixture
+def surrogate_jsonl(tmp_path: Path) -> Path:
+    """A record whose id and text hold a lone surrogate, written as a valid JSON escape."""
+    path = tmp_path / "sur.jsonl"
+    path.write_text(
+        '{"id": "s\\ud800", "turns": [{"role": "customer", "text": "My kettle \\ud800 leaks."},'
+        ' {"role": "agent", "text": "Sorry! A new kettle is on its way."}]}\n',
+        encoding="ascii",
+    )
+    return path
+
+
+def test_lone_surrogates_are_escaped_in_table_and_explain(
+    surrogate_jsonl: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Table (file and stdout) and explain write a lone surrogate as \\ud800 instead of crashing."""
+    target = tmp_path / "out.txt"
+    code, _, _ = run(capsys, "score", str(surrogate_jsonl), "-o", str(target))
+    assert 0 == code
+    assert target.read_text(encoding="utf-8").splitlines()[1].startswith("s\\ud800 ")
+    code, out, _ = run(capsys, "score", str(surrogate_jsonl))
+    assert 0 == code
+    assert out.splitlines()[1].startswith("s\\ud800 ")
+    code, out, _ = run(capsys, "explain", str(surrogate_jsonl))
+    assert 0 == code
+    assert out.startswith("s\\ud800 — overall")
+    assert "    My kettle \\ud800 leaks.\n" in out
+
+
+def test_lone_surrogates_are_escaped_in_html(
+    surrogate_jsonl: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A single HTML page (file or stdout) escapes a lone surrogate as io.write_html does."""
+    target = tmp_path / "one.html"
+    code, _, _ = run(capsys, "score", str(surrogate_jsonl), "-f", "html", "-o", str(target))
+    assert 0 == code
+    page = target.read_text(encoding="utf-8")
+    assert "My kettle &#55296; leaks." in page
+    code, out, _ = run(capsys, "score", str(surrogate_jsonl), "-f", "html")
+    assert (0, page) == (code, out)
+    folder = tmp_path / "pages"
+    code, _, _ = run(capsys, "score", str(surrogate_jsonl), "-f", "html", "-o", str(folder))
+    assert 0 == code
+    assert "My kettle &#55296; leaks." in (folder / "000001-s.html").read_text(encoding="utf-8")
 
 
 def test_help_has_examples(capsys: pytest.CaptureFixture[str]) -> None:

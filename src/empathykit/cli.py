@@ -10,14 +10,20 @@ from __future__ import annotations
 import argparse
 import math
 import os
+import re
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, Protocol
 
 from ._version import __version__
-from .exceptions import ConfigurationError, EmpathyKitError, InputFileError
+from .exceptions import (
+    ConfigurationError,
+    DuplicateScorerError,
+    EmpathyKitError,
+    InputFileError,
+)
 
 if TYPE_CHECKING:
     from ._batch import Failure
@@ -275,10 +281,42 @@ def _scorers(text: str | None) -> tuple[list[Scorer] | None, dict[str, float]]:
             chosen.append(_registry.get_scorer(item))
     if not chosen:
         raise _UsageError(f"--scorers: expected scorer names or TOML files, got {text!r}")
+    try:
+        _score.resolve_scorers(chosen)
+    except DuplicateScorerError as error:  # e.g. default,default
+        raise _UsageError(f"--scorers: {error}") from None
     return chosen, weights
 
 
 # -- output helpers ---------------------------------------------------------------------
+
+
+class _Out(Protocol):
+    def write(self, text: str, /) -> int: ...
+
+    def flush(self) -> None: ...
+
+
+class _Escaping:
+    """Writes to ``stream``, escaping what its encoding cannot take (lone surrogates).
+
+    ``errors`` is the codec error handler: ``backslashreplace`` for text (``\\ud800``),
+    ``xmlcharrefreplace`` for HTML (``&#55296;``), as the writers of :mod:`empathykit.io` do.
+    """
+
+    def __init__(self, stream: IO[str], errors: str = "backslashreplace") -> None:
+        self._stream = stream
+        self._errors = errors
+
+    def write(self, text: str, /) -> int:
+        try:
+            return self._stream.write(text)
+        except UnicodeEncodeError:  # raised before anything of ``text`` is written
+            encoding = getattr(self._stream, "encoding", None) or "utf-8"
+            return self._stream.write(text.encode(encoding, self._errors).decode(encoding))
+
+    def flush(self) -> None:
+        self._stream.flush()
 
 
 def _fmt(value: float | None) -> str:
@@ -433,6 +471,9 @@ class _Input:
         self.stopped: InputFileError | None = None
         self.skip = bool(getattr(args, "skip_invalid", False))
         self.paths: list[str] = list(getattr(args, "paths", None) or [args.file])
+        output = getattr(args, "output", None)
+        # The output file, left out of the files found in folders: it is written as they are read.
+        self.output: str | None = None if output in (None, "-") else output
         self.format = args.input_format
         self.roles = _roles(args.roles)
         try:
@@ -450,29 +491,57 @@ class _Input:
         self.stderr.write(f"empathykit: {error}\n")
 
     def __iter__(self) -> Iterator[Conversation]:
-        from .io import read
-
-        conversations = read(
-            self.paths,
-            format=self.format,
-            skip_invalid=self.skip,
-            on_error=self.report,
-            roles=self.roles,
-            columns=self.columns,
-        )
         try:
-            yield from conversations
+            yield from self._read()
         except InputFileError as error:
             # Stop reading, but let what was already read be scored and written.
             self.invalid += 1
             self.stopped = error
+
+    def _read(self) -> Iterator[Conversation]:
+        from .io import read
+
+        for item in self._files():
+            if isinstance(item, InputFileError):
+                if not self.skip:
+                    raise item
+                self.report(item)
+                continue
+            yield from read(
+                item,
+                format=self.format,
+                skip_invalid=self.skip,
+                on_error=self.report,
+                roles=self.roles,
+                columns=self.columns,
+            )
+
+    def _files(self) -> Iterator[str | Path | InputFileError]:
+        """The inputs, with folders searched as :func:`empathykit.io.read` does, less the output."""
+        from . import io
+
+        for name in self.paths:
+            if name == "-" or not Path(name).is_dir():
+                yield name
+                continue
+            for item in io._walk(Path(name)):
+                if isinstance(item, InputFileError) or not self._is_output(item):
+                    yield item
+
+    def _is_output(self, path: Path) -> bool:
+        if self.output is None:
+            return False
+        try:
+            return os.path.samefile(path, self.output)
+        except OSError:  # the output is not there yet
+            return os.path.realpath(path) == os.path.realpath(self.output)
 
 
 # -- score ------------------------------------------------------------------------------
 
 
 def _write_table(
-    reports: Iterable[Report], out: IO[str], evidence: bool | None, summary: _Summary
+    reports: Iterable[Report], out: _Out, evidence: bool | None, summary: _Summary
 ) -> None:
     header_written = False
     first: Report | None = None
@@ -508,7 +577,7 @@ def _write_table(
     out.write(summary.line() + "\n")
 
 
-def _write_evidence(report: Report, out: IO[str]) -> None:
+def _write_evidence(report: Report, out: _Out) -> None:
     label = f"{report.conversation.id}: " if report.conversation.id else ""
     if not report.evidence:
         out.write(f"  {label}no evidence found\n")
@@ -536,13 +605,66 @@ def _open_output(path: str | None, stdout: IO[str]) -> tuple[IO[str], bool]:
         raise _UsageError(f"--output: cannot write {path!r}: {error.strerror or error}") from None
 
 
-def _html_output(args: argparse.Namespace, reports: Iterator[Report], stdout: IO[str]) -> None:
+_PAGE_NAME_RE = re.compile(r"index\.html|\d{6,}(-.*)?\.html", re.DOTALL)
+
+
+def _check_output(output: str | None, paths: Sequence[str]) -> None:
+    """Refuse an ``--output`` that is one of the input files: writing would wipe it."""
+    if output is None or output == "-":
+        return
+    for path in paths:
+        if path == "-" or Path(path).is_dir():
+            continue
+        try:
+            same = os.path.samefile(path, output)
+        except OSError:  # the output is not there yet
+            same = False
+        if same:
+            raise _UsageError(
+                f"--output: {output!r} is the input file {path!r}; writing would replace it "
+                "(write the results to another file)"
+            )
+
+
+def _html_folder(args: argparse.Namespace, reports: Iterator[Report]) -> None:
     from . import io
 
     target = args.output
+    folder = os.path.realpath(target)
+    for path in args.paths:  # a page name among the explicit inputs (with --input-format)
+        if (
+            path != "-"
+            and os.path.dirname(os.path.realpath(path)) == folder
+            and _PAGE_NAME_RE.fullmatch(os.path.basename(path))
+        ):
+            raise _UsageError(
+                f"--output: the pages written to {target!r} could replace the input file "
+                f"{path!r} (write them to another folder)"
+            )
+    if Path(target).exists() and not Path(target).is_dir():
+        raise _UsageError(
+            f"--output: cannot write {target!r}: it is a file, not a folder (--format html "
+            "writes a folder of pages; name a .html file for one conversation)"
+        )
+    try:
+        Path(target).mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise _UsageError(f"--output: cannot write {target!r}: {error.strerror or error}") from None
+    try:
+        io.write_html(reports, target)
+    except OSError as error:  # a page that cannot be written, e.g. a read-only one
+        if error.filename is None or os.path.dirname(os.path.realpath(error.filename)) != folder:
+            raise
+        raise _UsageError(
+            f"--output: cannot write {os.fspath(error.filename)!r}: {error.strerror or error}"
+        ) from None
+
+
+def _html_output(args: argparse.Namespace, reports: Iterator[Report], stdout: IO[str]) -> None:
+    target = args.output
     single_file = target is not None and target.lower().endswith((".html", ".htm"))
     if target is not None and (Path(target).is_dir() or not single_file):
-        io.write_html(reports, target)
+        _html_folder(args, reports)
         return
     first = next(reports, None)
     second = next(reports, None)
@@ -555,7 +677,7 @@ def _html_output(args: argparse.Namespace, reports: Iterator[Report], stdout: IO
         return
     out, close = _open_output(target, stdout)
     try:
-        out.write(first.to_html())
+        _Escaping(out, "xmlcharrefreplace").write(first.to_html())  # as io.write_html does
     finally:
         if close:
             out.close()
@@ -570,6 +692,7 @@ def _cmd_score(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> in
     for path in args.paths:
         if path != "-" and not Path(path).exists():
             raise _UsageError(f"no such file or folder: {path}")
+    _check_output(args.output, args.paths)
     jobs = -1 if args.jobs == 0 else args.jobs
     if jobs < -1:
         raise _UsageError(f"--jobs: expected a number of processes ≥ 0, got {args.jobs}")
@@ -630,7 +753,7 @@ def _write(
     from . import io
 
     if args.format == "table":
-        _write_table(reports, out, args.evidence, summary)
+        _write_table(reports, _Escaping(out), args.evidence, summary)
     elif args.format == "jsonl":
         io.write_jsonl(reports, out)
     elif args.format == "json":
@@ -677,7 +800,7 @@ def _marked(text: str, spans: list[tuple[int, int, list[int], str]], colour: boo
     return "".join(parts)
 
 
-def _explain(report: Report, out: IO[str], colour: bool) -> None:
+def _explain(report: Report, out: _Out, colour: bool) -> None:
     conv = report.conversation
     out.write(f"{conv.id or 'conversation'} — overall {_fmt(report.overall)}\n")
     out.write("  " + " · ".join(f"{d.name} {_fmt(d.value)}" for d in report.scores) + "\n")
@@ -729,6 +852,11 @@ def _cmd_explain(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> 
     weights_cli = _weights(args.weights)
     chosen, weights_toml = _scorers(args.scorers)
     weights = {**weights_toml, **weights_cli} or None
+    if args.file != "-" and Path(args.file).is_dir():
+        raise _UsageError(
+            f"explain: {args.file} is a folder; explain takes one file "
+            "(use 'empathykit score FOLDER' for a folder)"
+        )
     if args.file != "-" and not Path(args.file).is_file():
         raise _UsageError(f"explain: no such file: {args.file}")
     args.skip_invalid = True
@@ -741,6 +869,7 @@ def _cmd_explain(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> 
         conversations = (c for c in source if c.id == args.id)
     failed = 0
     found = 0
+    out = _Escaping(stdout)
 
     def on_failure(failure: Failure) -> None:
         nonlocal failed
@@ -751,7 +880,7 @@ def _cmd_explain(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> 
         conversations, weights=weights, scorers=chosen, roles=source.roles, on_error=on_failure
     ):
         found += 1
-        _explain(report, stdout, colour)
+        _explain(report, out, colour)
     if args.id is not None and not found and not failed:
         stderr.write(f"empathykit: no conversation with id {args.id!r} in {args.file}\n")
         return EXIT_INVALID
