@@ -127,6 +127,37 @@ def test_custom_column_names_sort_by_and_id_index() -> None:
     assert 1.0 == indexed.iloc[0]["apology"]
 
 
+def test_turns_that_cannot_be_ordered_fail_their_conversation_only() -> None:
+    """A sort_by column mixing types that do not compare (1 and "x") in one conversation
+    gives that conversation an error row; the others are scored (the whole frame raised a
+    raw TypeError before)."""
+    data = frame(
+        [
+            ("mixed", "customer", "My parcel is lost."),
+            ("mixed", "agent", "Sorry, I'll trace it."),
+            ("fine", "customer", "My card was charged twice."),
+            ("fine", "agent", "I'm sorry. I've refunded the second charge."),
+        ]
+    )
+    data["seq"] = [1, "x", 1, 2]
+    result = empathykit.score_frame(data, sort_by="seq")
+    assert ["mixed", "fine"] == result["conversation_id"].tolist()
+    assert "cannot order the turns by column 'seq'" in result.iloc[0]["error"]
+    assert "int, str" in result.iloc[0]["error"]
+    assert pd.isna(result.iloc[1]["error"])
+    assert 1.0 == result.iloc[1]["apology"]
+
+
+@pytest.mark.parametrize("twice", ["role", "text"])
+def test_a_column_named_twice_is_a_configuration_error(twice: str) -> None:
+    """Two columns with the name of one the reader uses is an error naming it, not an
+    AttributeError from pandas (a frame with two 'text' columns gave one)."""
+    data = frame()
+    data.insert(1, twice, data[twice], allow_duplicates=True)
+    with pytest.raises(ConfigurationError, match=f"more than one column named '{twice}'"):
+        empathykit.score_frame(data)
+
+
 def test_missing_columns_and_wrong_input_are_clear_errors() -> None:
     """A missing column or a non-DataFrame is a ConfigurationError saying what was expected."""
     with pytest.raises(ConfigurationError, match=r"missing columns \['text'\]"):

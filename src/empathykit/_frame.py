@@ -71,7 +71,16 @@ def _group(
     for key in keys:
         rows = positions[key]
         if order is not None:
-            rows = sorted(rows, key=lambda p: order[p])
+            try:
+                rows = sorted(rows, key=lambda p: order[p])
+            except TypeError:  # e.g. 1 and "x": this conversation fails, the others are scored
+                kinds = sorted({type(order[p]).__name__ for p in rows})
+                error = (
+                    f"cannot order the turns by column {sort_by!r}: it holds values that do "
+                    f"not compare ({', '.join(kinds)}); expected numbers or times of one kind"
+                )
+                records.append({"id": str(key), "turns": None, "error": error})
+                continue
         turns = [
             {
                 "role": roles[p],
@@ -270,23 +279,31 @@ def score_frame(
             f"{[str(c) for c in frame.columns][:10]} (name them with "
             "columns={'id': ..., 'role': ..., 'text': ...})"
         )
+    names_twice = sorted({str(c) for c in frame.columns[frame.columns.duplicated()]})
+    used = [*wanted, *([chosen.timestamp] if chosen.timestamp is not None else [])]
+    twice = [c for c in used if c in names_twice]
+    if twice:
+        raise ConfigurationError(
+            f"score_frame: the frame has more than one column named {twice[0]!r}; expected "
+            f"each of {', '.join(map(repr, wanted))} once"
+        )
     scorers_ = resolve_scorers(scorers)
     names = [s.name for s in scorers_]
     id_dtype = frame[id_column].dtype
     keys, records = _group(frame, chosen, sort_by, frame[id_column].tolist())
+    good = [r for r in records if r["turns"] is not None]
+    scored = iter(score_many(good, n_jobs=n_jobs, weights=weights, scorers=scorers_, roles=roles))
     results: list[Report | Failure] = []
-    good = [r for r in records if "missing_id" not in r]
-    results = list(score_many(good, n_jobs=n_jobs, weights=weights, scorers=scorers_, roles=roles))
-    if len(good) < len(records):
-        count = records[-1]["missing_id"]
-        results.append(
-            Failure(
-                index=len(good),
-                id=None,
-                error=ConfigurationError(
-                    f"{count} row(s) have no conversation id in column {id_column!r}"
-                ),
-            )
+    for index, record in enumerate(records):
+        if record["turns"] is not None:
+            result = next(scored)
+            if isinstance(result, Failure):  # numbered among all conversations, not the good
+                result = Failure(index=index, id=result.id, error=result.error)
+            results.append(result)
+            continue
+        message = record.get("error") or (
+            f"{record['missing_id']} row(s) have no conversation id in column {id_column!r}"
         )
+        results.append(Failure(index=index, id=record["id"], error=ConfigurationError(message)))
     build = _turn_frame if per_turn else _conversation_frame
     return build(pd, keys, results, names, id_column, id_dtype)
