@@ -259,6 +259,20 @@ EMOTION_CASES: list[Case] = [
         VALIDATION,
         True,
     ),
+    # More words for how it felt, in the same frames.
+    (
+        "A man followed me from the station to my door.",
+        "That must have been really frightening.",
+        VALIDATION,
+        True,
+    ),
+    ("I had to re-enter all forty payees by hand.", "That's such a pain.", VALIDATION, True),
+    (
+        "The app logged me out five times today.",
+        "It's infuriating when that happens.",
+        VALIDATION,
+        True,
+    ),
     # A positive feeling, acknowledged.
     ("Thanks, it works now!", "Glad to hear it's working now!", POSITIVE, True),
     (
@@ -598,6 +612,15 @@ LISTENING_CASES: list[Case] = [
         False,
     ),
     ("My card was declined at the pharmacy.", "How are you today?", set(), False),
+    ("My card was declined at the pharmacy.", "What seems to be the problem?", set(), False),
+    ("My card was declined at the pharmacy.", "Sorry, what?", set(), False),
+    ("My card was declined at the pharmacy.", "What was your question again?", set(), False),
+    (
+        "My card was declined at the pharmacy.",
+        "What's the problem with the card reader there?",
+        {"active_listening.detail_question"},
+        True,
+    ),
     (
         "The screen on my new tablet cracked on day one.",
         "What can I do for you today?",
@@ -750,6 +773,9 @@ SOLUTION_CASES: list[Case] = [
         True,
     ),
     ("My booking reference isn't working.", "Let me check that booking for you.", LET_ME, True),
+    ("My booking reference isn't working.", "Let me pull your booking up.", LET_ME, True),
+    ("My invoice has the wrong address.", "I'll reissue the invoice today.", COMMITS, True),
+    ("Nobody told me when the engineer comes.", "I'll text you the time slot.", COMMITS, True),
     # Telling the customer a concrete step they can take.
     (
         "The app won't let me sign in.",
