@@ -141,6 +141,18 @@ def test_overall_depends_on_the_weights_ratios_only(scale: float, apology: float
     assert 0.0 < scaled.overall <= 1.0
 
 
+def test_numpy_numbers_are_weights_like_any_other() -> None:
+    """A weight read from a DataFrame or an array is a NumPy scalar: np.int64 was refused
+    while np.float64 (a float subclass) was accepted."""
+    np = pytest.importorskip("numpy")
+    expected = empathykit.score(chat(), weights={"apology": 2}).overall
+    for kind in (np.int64, np.int32, np.float32, np.float64):
+        report = empathykit.score(chat(), weights={"apology": kind(2)})
+        assert expected == report.overall
+        assert 2.0 == report.weights["apology"]
+        assert float is type(report.weights["apology"])
+
+
 def test_zero_weight_leaves_a_behaviour_out() -> None:
     """A weight of 0 leaves that behaviour out of overall."""
     report = empathykit.score(chat(), weights={"apology": 0})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
 
@@ -90,16 +91,17 @@ def resolve_weights(
                 f"weights name {name!r}, which is not a scored behaviour; "
                 f"the behaviours are {', '.join(result)}"
             )
+        value: object = weight  # whatever the annotation says, callers pass anything
         if (
-            isinstance(weight, bool)
-            or not isinstance(weight, int | float)
-            or not math.isfinite(weight)
-            or weight < 0
+            isinstance(value, bool)
+            or not isinstance(value, numbers.Real)  # NumPy's numbers too, int64 and float32
+            or not math.isfinite(value)
+            or value < 0
         ):
             raise ConfigurationError(
                 f"weight of {name!r} must be a finite number ≥ 0, got {weight!r}"
             )
-        result[name] = float(weight)
+        result[name] = float(value)
     return result
 
 
