@@ -42,6 +42,11 @@ CATASTROPHIC = [
     r"(a)\1",
     r"(?P<x>a)(?P=x)",
     r"(?:(a)|b)(?(1)c|d)",
+    # Alternatives equal only under IGNORECASE's extra case pairs: 's' and 'ſ' (long s),
+    # 'k' and the Kelvin sign, 'σ' and final 'ς' (the guard once compared .lower() only).
+    "(?:sx|\u017fx)+Q",
+    "(?:kx|\u212ax)+Q",
+    "(?:\u03c3x|\u03c2x)+Q",
 ]
 
 

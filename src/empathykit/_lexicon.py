@@ -14,6 +14,7 @@ import re
 import warnings
 from collections.abc import Iterable, Iterator, Mapping
 from functools import cache
+from re import _casefix  # type: ignore[attr-defined]
 from re import _constants as _sre  # type: ignore[attr-defined]
 from re import _parser as _sre_parse  # type: ignore[attr-defined]
 from typing import Any
@@ -131,6 +132,23 @@ def phrases_to_regex(phrases: Iterable[str]) -> str | None:
     )
 
 
+#: Code points IGNORECASE also treats as equal, beyond lower case (re's own table).
+_EXTRA_CASES: dict[int, tuple[int, ...]] = _casefix._EXTRA_CASES
+
+
+def _fold(code: int) -> str:
+    """The one character all case-insensitive spellings of ``code`` share, as
+    IGNORECASE matching sees them: the lower case, joined with the engine's extra pairs
+    (``s`` and ``ſ``, ``σ`` and ``ς``, ``θ`` and ``ϑ``…).
+
+    >>> _fold(ord("S")), _fold(ord("ſ")), _fold(ord("K"))
+    ('s', 's', 'k')
+    """
+    lower = chr(code).lower()
+    low = ord(lower) if len(lower) == 1 else code
+    return chr(min((low, *_EXTRA_CASES.get(low, ()))))
+
+
 def _starts(items: Any) -> tuple[frozenset[str] | None, bool]:
     """The characters a parsed regex sequence can start with (``None``: any), and whether
     it can match the empty string. Literals are folded: patterns ignore case."""
@@ -139,7 +157,7 @@ def _starts(items: Any) -> tuple[frozenset[str] | None, bool]:
         if op in _ZERO_WIDTH:
             continue
         if op is _sre.LITERAL:
-            return frozenset(found | {chr(av).lower()}), False
+            return frozenset(found | {_fold(av)}), False
         if op in (_sre.SUBPATTERN, _sre.ATOMIC_GROUP):
             first, empty = _starts(av[-1] if op is _sre.SUBPATTERN else av)
         elif op in _REPEATS:
