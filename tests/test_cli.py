@@ -231,6 +231,21 @@ def test_output_in_an_input_folder_is_not_read_back(
         assert ["w1"] == [row["id"] for row in csv.DictReader(handle)]
 
 
+@pytest.mark.parametrize("skip", [False, True])
+def test_a_folder_with_no_conversation_files_is_reported(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], skip: bool
+) -> None:
+    """A folder with nothing to read (a wrong path, say) fails, naming the folder and the
+    endings it looks for, instead of "0 conversations scored" and exit 0."""
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "readme.md").write_text("not a conversation\n")
+    code, _, err = run(capsys, "score", str(folder), *(["--skip-invalid"] if skip else []))
+    assert 1 == code
+    assert f"{folder}: the folder holds no conversation files" in err
+    assert ".jsonl" in err
+
+
 def test_output_that_is_an_input_file_is_refused(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -524,9 +524,17 @@ class _Input:
             if name == "-" or not Path(name).is_dir():
                 yield name
                 continue
+            found = False
             for item in io._walk(Path(name)):
                 if isinstance(item, InputFileError) or not self._is_output(item):
+                    found = True
                     yield item
+            if not found:  # a wrong folder is not a successful run over nothing
+                yield InputFileError(
+                    "the folder holds no conversation files; expected files ending in "
+                    + ", ".join(sorted(io.FORMATS)),
+                    path=name,
+                )
 
     def _is_output(self, path: Path) -> bool:
         if self.output is None:
