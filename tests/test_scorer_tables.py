@@ -155,6 +155,18 @@ APOLOGY_CASES: list[Case] = [
         set(),
         False,
     ),
+    (
+        "Your driver was rude to me at the door.",
+        "You mentioned my colleague already said sorry for that.",
+        set(),
+        False,
+    ),
+    (
+        "Your driver was rude to me at the door.",
+        "Our driver told you he was sorry, and I'm sorry too.",
+        EXPLICIT,
+        True,
+    ),
     ("My delivery was late again.", "That isn't something we need to apologise for.", set(), False),
     # No regret at all.
     ("The lift in my block is broken.", "Thanks for getting in touch, let me check.", set(), False),
