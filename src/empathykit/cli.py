@@ -537,12 +537,15 @@ class _Input:
                 )
 
     def _is_output(self, path: Path) -> bool:
-        if self.output is None:
-            return False
-        try:
-            return os.path.samefile(path, self.output)
-        except OSError:  # the output is not there yet
-            return os.path.realpath(path) == os.path.realpath(self.output)
+        return self.output is not None and _same_file(path, self.output)
+
+
+def _same_file(a: str | Path, b: str | Path) -> bool:
+    """Whether two paths name one file (through links too), the second perhaps not made yet."""
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # one of them is not there yet
+        return os.path.realpath(a) == os.path.realpath(b)
 
 
 # -- score ------------------------------------------------------------------------------
@@ -623,11 +626,7 @@ def _check_output(output: str | None, paths: Sequence[str]) -> None:
     for path in paths:
         if path == "-" or Path(path).is_dir():
             continue
-        try:
-            same = os.path.samefile(path, output)
-        except OSError:  # the output is not there yet
-            same = False
-        if same:
+        if _same_file(path, output):
             raise _UsageError(
                 f"--output: {output!r} is the input file {path!r}; writing would replace it "
                 "(write the results to another file)"
