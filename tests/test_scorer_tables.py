@@ -624,6 +624,21 @@ LISTENING_CASES: list[Case] = [
         False,
     ),
     ("My card was declined at the pharmacy.", "How are you today?", set(), False),
+    ("My flat is being sold and I have to move out.", "Hi, how are you feeling now?", set(), False),
+    # A greeting's words opening a question about the customer's situation do not make
+    # it generic: the question asks about what they said.
+    (
+        "My flat is being sold and I have to move out.",
+        "How are you coping with the move?",
+        {"active_listening.detail_question"},
+        True,
+    ),
+    (
+        "My exam results came out and I failed two papers.",
+        "How are your other results?",
+        {"active_listening.detail_question"},
+        True,
+    ),
     ("My card was declined at the pharmacy.", "What seems to be the problem?", set(), False),
     ("My card was declined at the pharmacy.", "Sorry, what?", set(), False),
     ("My card was declined at the pharmacy.", "What was your question again?", set(), False),
