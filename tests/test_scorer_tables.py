@@ -762,6 +762,33 @@ SOLUTION_CASES: list[Case] = [
         {"solution_offer.acting_now"},
         True,
     ),
+    # More verbs of service, and a remedy done to, or promised for, the customer's thing.
+    ("I left my bank card on the bus.", "I've frozen your card for now.", COMPLETED, True),
+    (
+        "The hotel room smelled of smoke.",
+        "I've asked housekeeping to air the room this afternoon.",
+        COMPLETED,
+        True,
+    ),
+    ("My parcel is two days late.", "I'll chase the courier this morning.", COMMITS, True),
+    ("My broadband keeps dropping.", "Let me run a line test from here.", LET_ME, True),
+    ("I was charged the wrong fare.", "Your fare was refunded this morning.", COMPLETED, True),
+    (
+        "The kettle arrived with a cracked lid.",
+        "A replacement will be sent out today.",
+        COMPLETED,
+        True,
+    ),
+    (
+        "My tablet froze on the start screen.",
+        "Hold the power button down for ten seconds, then switch it on again.",
+        INSTRUCTS,
+        True,
+    ),
+    # Not steps: an event that happened to the customer's thing, a noun "hold", an idiom.
+    ("Why was I not told?", "Your flight was cancelled by the airport.", set(), False),
+    ("How long is the queue?", "Hold time is about twenty minutes.", set(), False),
+    ("My order came with a cracked lid.", "Sorry, we've ran out of lids.", set(), False),
     # A process described, not a step taken for this customer; a greeting, not goods.
     ("Where do I get my seat number?", "Seat numbers will be issued at the gate.", set(), False),
     (
