@@ -189,6 +189,30 @@ VALIDATION = {"emotional_acknowledgement.validation"}
 POSITIVE = {"emotional_acknowledgement.positive"}
 
 EMOTION_CASES: list[Case] = [
+    # The hardship named with what happened to the customer, how long they waited, or
+    # how far it fell short of what the company wants.
+    (
+        "Someone stole my phone on the train.",
+        "Losing your phone on a journey is so stressful.",
+        VALIDATION,
+        True,
+    ),
+    (
+        "I've been on hold for fifty minutes.",
+        "Fifty minutes is far too long to be kept waiting.",
+        VALIDATION,
+        True,
+    ),
+    (
+        "The driver was rude and threw my parcel.",
+        "That's not how we want our drivers to treat anyone.",
+        VALIDATION,
+        True,
+    ),
+    ("The driver swore at me.", "That's not acceptable.", VALIDATION, True),
+    # ... but not a plan called hard, or "what we want" as a question of the agent's.
+    ("My parcel is late.", "Tracking your parcel is hard to do from here.", set(), False),
+    ("My parcel is late.", "What we want is your order number.", set(), False),
     # Naming, validating or sympathising with the customer's feelings or experience.
     (
         "My flight was cancelled and I missed my sister's wedding.",
