@@ -129,6 +129,33 @@ def test_failures_are_reported_with_id_and_do_not_stop_the_rest() -> None:
     assert "conversation 'empty' (#1): InvalidConversationError:" in str(failures[0])
 
 
+def test_a_record_id_that_is_not_a_string_or_an_integer_is_a_failure() -> None:
+    """As in the file readers, a record's id is a str or an int: any other id is a Failure
+    in its place (not its str()), and the other records are scored."""
+    turns = chat(0)["turns"]
+    items: list[dict[str, object]] = [
+        {"id": {"a": 1}, "turns": turns},
+        {"id": 7, "turns": turns},
+        {"id": True, "messages": turns},
+        {"id": 1.5, "turns": turns},
+        {"id": "ok", "turns": turns},
+        {"id": None, "turns": turns},
+    ]
+    results = list(empathykit.score_many(items))
+    assert [("failure", 0, None), "7", ("failure", 2, None), ("failure", 3, None), "ok", None] == [
+        ("failure", r.index, r.id) if isinstance(r, Failure) else r.conversation.id for r in results
+    ]
+    [first, _, _] = [r for r in results if isinstance(r, Failure)]
+    assert isinstance(first.error, InvalidConversationError)
+    assert "expected 'id' as a string or an integer, got dict {'a': 1}" == first.message
+    seen: list[Failure] = []
+    reports = list(empathykit.score_many(items, on_error=seen.append))
+    assert (["7", "ok", None], [0, 2, 3]) == (
+        [r.conversation.id for r in reports],
+        [f.index for f in seen],
+    )
+
+
 def test_on_error_takes_failures_and_only_reports_are_yielded() -> None:
     """With on_error, failures go to the callback."""
     seen: list[Failure] = []

@@ -16,6 +16,7 @@ import pytest
 
 from empathykit import io
 from empathykit.cli import main
+from empathykit.exceptions import InputFileError
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "conversations"
 WELL = EXAMPLES / "delivery_handled_well.txt"
@@ -208,6 +209,29 @@ def test_usage_errors_exit_2(
     assert message in err
 
 
+def test_unknown_ending_names_the_cli_option(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A file with an unknown ending is reported with the CLI's --input-format, not the
+    Python API's format= (which io.read still names)."""
+    path = tmp_path / "chat.log"
+    path.write_text("Customer: My bag is lost.\nAgent: Sorry! I'll find it.\n")
+    for argv in (
+        ["score", str(path)],
+        ["score", str(path), "--skip-invalid"],
+        ["explain", str(path)],
+    ):
+        code, _, err = run(capsys, *argv)
+        assert 1 == code
+        assert f"{path}: cannot tell the format from the ending '.log'" in err
+        assert "--input-format" in err
+        assert "format=" not in err
+    code, out, _ = run(capsys, "score", str(path), "--input-format", "txt", "-f", "jsonl")
+    assert (0, str(path)) == (code, json.loads(out)["id"])
+    with pytest.raises(InputFileError, match="pass format='jsonl'"):
+        io.detect_format(path)
+
+
 def test_output_in_an_input_folder_is_not_read_back(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -351,6 +375,34 @@ def test_lone_surrogates_are_escaped_in_html(
     code, _, _ = run(capsys, "score", str(surrogate_jsonl), "-f", "html", "-o", str(folder))
     assert 0 == code
     assert "My kettle &#55296; leaks." in (folder / "000001-s.html").read_text(encoding="utf-8")
+
+
+def test_control_characters_are_escaped_in_table_and_explain_only(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Terminal escapes in an id or a turn are shown escaped (\\x1b) by the table and explain,
+    non-ASCII letters as they are; JSON Lines keeps the exact text."""
+    source = tmp_path / "esc.csv"
+    conv_id = "\x1b[31mred\x07 ünï"
+    with source.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(
+            [
+                ["conversation_id", "role", "text"],
+                [conv_id, "customer", "My bag is lost!"],
+                [conv_id, "agent", "So sorry! \x1b]0;title\x07I will find it."],
+            ]
+        )
+    code, out, _ = run(capsys, "score", str(source))
+    assert 0 == code
+    assert not any(c in out for c in "\x1b\x07")
+    assert out.splitlines()[1].startswith("\\x1b[31mred\\x07 ünï ")
+    code, out, _ = run(capsys, "explain", str(source))
+    assert 0 == code
+    assert not any(c in out for c in "\x1b\x07")
+    assert out.startswith("\\x1b[31mred\\x07 ünï — overall")
+    assert "\\x1b]0;title\\x07" in out
+    code, out, _ = run(capsys, "score", str(source), "-f", "jsonl")
+    assert (0, conv_id) == (code, json.loads(out)["id"])
 
 
 def test_help_has_examples(capsys: pytest.CaptureFixture[str]) -> None:

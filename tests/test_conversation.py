@@ -455,6 +455,26 @@ def test_malformed_turn_items(item: object, match: str) -> None:
     assert 1 == info.value.turn
 
 
+@pytest.mark.parametrize(
+    ("item", "key"),
+    [
+        ({"role": None, "speaker": "Bob", "text": "Hi"}, "role"),
+        ({"role": None, "text": "Hi"}, "role"),
+        ({"speaker": None, "content": "Hi"}, "speaker"),
+    ],
+)
+def test_a_role_of_none_is_reported_as_none(item: dict[str, object], key: str) -> None:
+    """A role key holding None is named with what came, not reported as a missing key:
+    the role is read from the first role key present, as documented for 'role'/'speaker'."""
+    with pytest.raises(InvalidConversationError) as info:
+        as_conversation([("customer", "Hi"), item])
+    assert 1 == info.value.turn
+    message = str(info.value)
+    assert message.startswith(f"turn 1: expected the role under {key!r} as a string")
+    assert "got None" in message
+    assert "got keys" not in message
+
+
 @pytest.mark.parametrize("value", [[], (), "", "  \n \n", iter([])])
 def test_no_turns(value: object) -> None:
     """An empty list, tuple, iterator or transcript is an error about the whole conversation."""

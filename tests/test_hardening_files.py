@@ -87,6 +87,12 @@ BROKEN = {
         ["a", "c"],
         [3],
     ),
+    "unclosed_quote.csv": (
+        'conversation_id,role,text\na,customer,Hi\na,agent,"Sorry,\nreally"\n'
+        'b,customer,"my bag is lost\nc,agent,Hello\n',
+        ["a"],
+        [5],
+    ),
     "quoted_newlines.csv": (
         'conversation_id,role,text\na,customer,"line one\nline two"\n'
         'a,agent,"Sorry,\n\nreally"\nb,nobody,Hi\nc,agent,Hello\n',

@@ -377,6 +377,19 @@ def test_utf16_file_gets_a_clear_error(tmp_path: Path) -> None:
         list(io.read(path))
 
 
+@pytest.mark.parametrize("bom", [b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff"], ids=["le", "be"])
+@pytest.mark.parametrize("suffix", [".jsonl", ".json", ".csv", ".txt"])
+def test_utf32_file_is_reported_as_utf32(tmp_path: Path, bom: bytes, suffix: str) -> None:
+    """A UTF-32 file is refused as UTF-32, not as UTF-16 (whose LE mark starts the UTF-32 one)."""
+    path = tmp_path / f"wide{suffix}"
+    codec = "utf-32-le" if bom.startswith(b"\xff") else "utf-32-be"
+    path.write_bytes(bom + "Customer: My bag is lost\n".encode(codec))
+    with pytest.raises(InputFileError, match="the file is UTF-32") as caught:
+        list(io.read(path))
+    assert (str(path), 1) == (caught.value.path, caught.value.line)
+    assert "UTF-16" not in str(caught.value)
+
+
 def test_non_integer_id_is_refused(tmp_path: Path) -> None:
     """An id that is neither a string nor an integer is an error on its line."""
     path = tmp_path / "ids.jsonl"
@@ -467,6 +480,52 @@ def test_csv_quoted_newlines_keep_line_numbers(tmp_path: Path) -> None:
     with pytest.raises(InputFileError) as caught:
         list(io.read(path))
     assert 5 == caught.value.line
+
+
+def test_csv_quote_never_closed_is_an_error_at_the_line_it_opens(tmp_path: Path) -> None:
+    """A quoted cell still open at the end of the file is an error at the line where its
+    quote opened, instead of a cell that swallows the rows after it."""
+    path = tmp_path / "open.csv"
+    path.write_text('conversation_id,role,text\nc1,customer,"my bag is lost\nc2,agent,ok\n')
+    with pytest.raises(InputFileError, match="expected a closing '\"'") as caught:
+        list(io.read(path))
+    assert (str(path), 2) == (caught.value.path, caught.value.line)
+    assert "end of the file at line 3" in str(caught.value)
+
+
+def test_csv_quote_never_closed_keeps_the_conversations_before(tmp_path: Path) -> None:
+    """With skip_invalid, the conversations before the unclosed quote are read; the one
+    holding it is reported once, at the line where the quote opened."""
+    path = tmp_path / "open.csv"
+    path.write_bytes(
+        b"conversation_id,role,text\r\n"
+        b'a,customer,"my order\r\nnever came"\r\n'
+        b"a,agent,Sorry!\r\n"
+        b"b,customer,Hi\r\n"
+        b'b,agent,"Let me\r\nb,customer,check\r\n'
+    )
+    conversations, errors = read_all(path)
+    assert ["a"] == [c.id for c in conversations]
+    assert "my order\r\nnever came" == conversations[0].turns[0].text
+    assert [(str(path), 6)] == [(e.path, e.line) for e in errors]
+
+
+@pytest.mark.parametrize("end", ["", "\n"], ids=["no-final-newline", "final-newline"])
+def test_csv_closed_quote_on_the_last_line_is_read(tmp_path: Path, end: str) -> None:
+    """A multi-line quoted cell closed on the file's last line is no error."""
+    path = tmp_path / "closed.csv"
+    path.write_text(f'conversation_id,role,text\na,customer,"two\nlines"{end}')
+    [conv] = io.read(path)
+    assert "two\nlines" == conv.turns[0].text
+
+
+def test_csv_quote_never_closed_in_the_header(tmp_path: Path) -> None:
+    """An unclosed quote in the header is reported at line 1, not as missing columns."""
+    path = tmp_path / "head.csv"
+    path.write_text('conversation_id,role,"text\na,customer,Hi\n')
+    with pytest.raises(InputFileError, match="expected a closing '\"'") as caught:
+        list(io.read(path))
+    assert 1 == caught.value.line
 
 
 def test_csv_invalid_utf8_marks_the_conversation(tmp_path: Path) -> None:

@@ -20,10 +20,11 @@ from ._conversation import (
     Turn,
     as_conversation,
     check_roles,
+    show,
 )
 from ._results import DimensionScore, Report, ReportParts, rebuild_report, report_parts, restore
 from ._score import resolve_scorers, resolve_weights, score_resolved
-from .exceptions import ConfigurationError, ScorerError
+from .exceptions import ConfigurationError, InvalidConversationError, ScorerError
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
@@ -75,12 +76,35 @@ _PackedTurn: TypeAlias = "tuple[str, str, str | None, str | None]"
 _Packed: TypeAlias = "tuple[str | None, tuple[_PackedTurn, ...]] | Conversation"
 
 
+def _record_id(record: Mapping[str, Any]) -> str | None:
+    """A record's ``id`` as the file readers of :mod:`empathykit.io` take it: a str, or an
+    int as its digits.
+
+    Raises:
+        InvalidConversationError: The id is of another type (a dict, a float, a bool).
+    """
+    value = record.get("id")
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        try:
+            return str(value)
+        except ValueError:  # more digits than Python turns into a str
+            pass
+    raise InvalidConversationError(
+        f"expected 'id' as a string or an integer, got {type(value).__name__} {show(value, 40)}"
+    )
+
+
 def _item_id(item: object) -> str | None:
+    """The id a failure is reported under: ``None`` when the item has no valid id."""
     if isinstance(item, Conversation):
         return item.id
     if isinstance(item, Mapping):
-        value = item.get("id")
-        return None if value is None else str(value)
+        try:
+            return _record_id(item)
+        except InvalidConversationError:
+            return None
     return None
 
 
@@ -89,7 +113,7 @@ def _prepare(index: int, item: object, roles: RoleMap | None) -> Conversation | 
     try:
         if isinstance(item, Mapping) and any(k in item for k in ("turns", "messages")):
             turns = item.get("turns", item.get("messages"))
-            return as_conversation(turns, roles=roles, id=_item_id(item))
+            return as_conversation(turns, roles=roles, id=_record_id(item))
         return as_conversation(item, roles=roles)  # type: ignore[arg-type]
     except Exception as error:
         return Failure(index=index, id=_item_id(item), error=error)
@@ -376,7 +400,9 @@ def score_many(
 
     Args:
         conversations: Anything :func:`~empathykit.score` accepts, one per item, or
-            mappings such as JSON Lines records, ``{"id": ..., "turns": [...]}``.
+            mappings such as JSON Lines records, ``{"id": ..., "turns": [...]}``. As in
+            files, a record's ``id`` is a str or an int (kept as its digits); any other
+            id makes the record a :class:`Failure`.
         n_jobs: Worker processes: 1 scores in this process; -1 uses one per CPU. Scorers
             and weights are sent to each worker once (so scorers must pickle). Each
             report's ``conversation`` is the one built (or given) in this process,

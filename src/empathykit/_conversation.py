@@ -253,12 +253,20 @@ def _turn_from_item(item: object, index: int, roles: RoleMap | None) -> Turn | N
     role_value: object
     text_value: object
     if isinstance(item, Mapping):
-        role_value = next((item[k] for k in _ROLE_KEYS if k in item), None)
+        role_key = next((k for k in _ROLE_KEYS if k in item), None)
         text_value = next((item[k] for k in _TEXT_KEYS if k in item), None)
-        if role_value is None:
+        if role_key is None:
             raise InvalidConversationError(
                 "expected a dict with a 'role' or 'speaker' key, "
                 f"got keys {sorted(map(str, item))}",
+                turn=index,
+            )
+        role_value = item[role_key]
+        if role_value is None:  # the first of the role keys present is the role, as for text
+            raise InvalidConversationError(
+                f"expected the role under {role_key!r} as a string such as 'agent' or "
+                f"'customer', got None (the role is read from the first of "
+                f"{', '.join(map(repr, _ROLE_KEYS))} that the dict has)",
                 turn=index,
             )
         if text_value is None and not any(k in item for k in _TEXT_KEYS):

@@ -319,6 +319,19 @@ class _Escaping:
         self._stream.flush()
 
 
+# C0 and C1 control characters (and DEL): ESC, CSI and BEL can drive the terminal.
+_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# The same, less tab and the line breaks that str.splitlines() splits at.
+_CONTROL_IN_LINES_RE = re.compile(r"[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f]")
+
+
+def _shown(text: object, pattern: re.Pattern[str] = _CONTROL_RE) -> str:
+    """``text`` for the terminal: control characters escaped (``\\x1b``, ``\\n``), so
+    ids and other text from the input cannot move the cursor, recolour or retitle it;
+    other characters, non-ASCII letters included, are kept."""
+    return pattern.sub(lambda m: m[0].encode("unicode_escape").decode("ascii"), str(text))
+
+
 def _fmt(value: float | None) -> str:
     return "N/A" if value is None else f"{value:.2f}"
 
@@ -380,7 +393,7 @@ class _Summary:
         for name in self.names:
             count = self.applicable[name]
             value = f"{self.sums[name] / count:.2f}" if count else "N/A"
-            parts.append(f"{name} {value} (opportunity in {self.with_opportunity[name]:,})")
+            parts.append(f"{_shown(name)} {value} (opportunity in {self.with_opportunity[name]:,})")
         return " | ".join(parts)
 
 
@@ -499,9 +512,16 @@ class _Input:
             self.stopped = error
 
     def _read(self) -> Iterator[Conversation]:
-        from .io import read
+        from .io import FORMATS, _unknown_ending, read
 
         for item in self._files():
+            if (
+                self.format is None
+                and not isinstance(item, InputFileError)
+                and item != "-"
+                and Path(item).suffix.lower() not in FORMATS
+            ):  # the error read() would give, naming the option instead of format=
+                item = _unknown_ending(item, "use --input-format jsonl and so on")
             if isinstance(item, InputFileError):
                 if not self.skip:
                     raise item
@@ -559,10 +579,11 @@ def _write_table(
     count = 0
     for report in reports:
         count += 1
+        conv_id = _shown(report.conversation.id or "")
         if not header_written:
-            names = [_short(d.name) for d in report.scores]
+            names = [_short(_shown(d.name)) for d in report.scores]
             widths = [max(len(n), 6) for n in names]
-            id_width = min(max(len(report.conversation.id or ""), 12), 80)
+            id_width = min(max(len(conv_id), 12), 80)
             out.write(
                 f"{'conversation':<{id_width}} {'overall':>7} "
                 + " ".join(f"{n:>{w}}" for n, w in zip(names, widths, strict=True))
@@ -570,7 +591,7 @@ def _write_table(
             )
             header_written = True
         out.write(
-            f"{_left_cut(report.conversation.id or '-', id_width):<{id_width}} "
+            f"{_left_cut(conv_id or '-', id_width):<{id_width}} "
             f"{_fmt(report.overall):>7} "
             + " ".join(f"{_fmt(d.value):>{w}}" for d, w in zip(report.scores, widths, strict=True))
             + "\n"
@@ -589,11 +610,11 @@ def _write_table(
 
 
 def _write_evidence(report: Report, out: _Out) -> None:
-    label = f"{report.conversation.id}: " if report.conversation.id else ""
+    label = f"{_shown(report.conversation.id)}: " if report.conversation.id else ""
     if not report.evidence:
         out.write(f"  {label}no evidence found\n")
     for ev in report.evidence:
-        out.write(f"  turn {ev.turn}: {ev.rule} {ev.text!r} — {ev.explanation}\n")
+        out.write(f"  turn {ev.turn}: {_shown(ev.rule)} {ev.text!r} — {_shown(ev.explanation)}\n")
 
 
 def _write_json(reports: Iterable[Report], out: IO[str]) -> None:
@@ -797,20 +818,20 @@ def _marked(text: str, spans: list[tuple[int, int, list[int], str]], colour: boo
     parts: list[str] = []
     position = 0
     for start, end, numbers, behaviour in spans:
-        parts.append(text[position:start])
-        body = text[start:end]
+        parts.append(_shown(text[position:start], _CONTROL_IN_LINES_RE))
+        body = _shown(text[start:end], _CONTROL_IN_LINES_RE)
         if colour:
             body = _COLOURS.get(behaviour, _OTHER_COLOUR) + body + _RESET
         parts.append(f"[{body}]({','.join(map(str, numbers))})")
         position = end
-    parts.append(text[position:])
+    parts.append(_shown(text[position:], _CONTROL_IN_LINES_RE))
     return "".join(parts)
 
 
 def _explain(report: Report, out: _Out, colour: bool) -> None:
     conv = report.conversation
-    out.write(f"{conv.id or 'conversation'} — overall {_fmt(report.overall)}\n")
-    out.write("  " + " · ".join(f"{d.name} {_fmt(d.value)}" for d in report.scores) + "\n")
+    out.write(f"{_shown(conv.id or 'conversation')} — overall {_fmt(report.overall)}\n")
+    out.write("  " + " · ".join(f"{_shown(d.name)} {_fmt(d.value)}" for d in report.scores) + "\n")
     if report.sentiment.start is not None and report.sentiment.end is not None:
         shift = report.sentiment.shift
         out.write(
@@ -825,15 +846,15 @@ def _explain(report: Report, out: _Out, colour: bool) -> None:
     for index, turn in enumerate(conv.turns):
         head = [f"#{index} {turn.role.value.capitalize()}"]
         if turn.speaker and turn.speaker.casefold() != turn.role.value:
-            head[0] += f" ({turn.speaker})"
+            head[0] += f" ({_shown(turn.speaker)})"
         tone = _tone_words(report, index)
         if tone:
             head.append(tone)
         calls = [d.name for d in report.scores if index in d.opportunity_turns]
         if calls:
-            head.append("calls for " + ", ".join(calls))
+            head.append("calls for " + ", ".join(map(_shown, calls)))
         head += [
-            f"{d.name} {d.turn_scores[index]:.2f}"
+            f"{_shown(d.name)} {d.turn_scores[index]:.2f}"
             for d in report.scores
             if d.turn_scores[index] is not None and turn.role.value == "agent"
         ]
@@ -849,7 +870,9 @@ def _explain(report: Report, out: _Out, colour: bool) -> None:
         text = _marked(turn.text, spans, colour)
         out.write("".join(f"    {line}\n" for line in text.splitlines() or [""]))
         for number, (ev, _name) in enumerate(items, start=1):
-            out.write(f"      ({number}) {ev.rule} {ev.weight:+.2f}: {ev.explanation}\n")
+            out.write(
+                f"      ({number}) {_shown(ev.rule)} {ev.weight:+.2f}: {_shown(ev.explanation)}\n"
+            )
     out.write("\n")
 
 

@@ -87,6 +87,8 @@ ErrorHandler: TypeAlias = Callable[[InputFileError], None]
 
 _BOM = b"\xef\xbb\xbf"
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+# The UTF-32-LE mark begins with the UTF-16-LE one, so UTF-32 is checked first.
+_UTF32_BOMS = (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")
 _TURN_KEYS = ("turns", "messages")
 _LINE_PREFIX_RE = re.compile(r"^line (\d+): (.*)$", re.DOTALL)
 # The csv module refuses a field longer than csv.field_size_limit() (131,072 characters
@@ -159,11 +161,18 @@ def detect_format(path: PathLike) -> Format:
     try:
         return FORMATS[suffix]
     except KeyError:
-        raise InputFileError(
-            f"cannot tell the format from the ending {suffix or '(none)'!r}; expected one of "
-            f"{', '.join(FORMATS)} (or pass format='jsonl' and so on)",
-            path=os.fspath(path),
-        ) from None
+        raise _unknown_ending(path, "pass format='jsonl' and so on") from None
+
+
+def _unknown_ending(path: PathLike, hint: str) -> InputFileError:
+    """The error for a file whose ending is not in :data:`FORMATS`; ``hint`` says how to
+    choose the format anyway, in the caller's terms (the CLI names its option)."""
+    suffix = Path(path).suffix.lower()
+    return InputFileError(
+        f"cannot tell the format from the ending {suffix or '(none)'!r}; expected one of "
+        f"{', '.join(FORMATS)} (or {hint})",
+        path=os.fspath(path),
+    )
 
 
 def _as_path_list(paths: PathLike | Iterable[PathLike]) -> list[PathLike]:
@@ -272,13 +281,14 @@ def _decode_line(raw: bytes, name: str, line_no: int) -> tuple[str, InputFileErr
 
 
 def _encoding_problem(head: bytes, name: str) -> InputFileError | None:
-    if head.startswith(_UTF16_BOMS):
-        return InputFileError(
-            "the file is UTF-16 (it starts with a UTF-16 byte-order mark); expected UTF-8 "
-            "(re-save the file as UTF-8)",
-            path=name,
-            line=1,
-        )
+    for encoding, boms in (("UTF-32", _UTF32_BOMS), ("UTF-16", _UTF16_BOMS)):
+        if head.startswith(boms):
+            return InputFileError(
+                f"the file is {encoding} (it starts with a {encoding} byte-order mark); "
+                "expected UTF-8 (re-save the file as UTF-8)",
+                path=name,
+                line=1,
+            )
     return None
 
 
@@ -291,7 +301,7 @@ def _lines(handle: IO[bytes], name: str) -> Iterator[tuple[int, str, InputFileEr
     """Decoded lines with their 1-based numbers, line ends kept, BOM removed.
 
     Raises:
-        _EncodingError: The file is UTF-16, which no line of it can be read as.
+        _EncodingError: The file is UTF-16 or UTF-32, which no line of it can be read as.
     """
     for line_no, raw in enumerate(handle, start=1):
         if line_no == 1:
@@ -667,18 +677,28 @@ def _iter_txt(
 
 
 class _LineSource:
-    """Feeds decoded physical lines to :mod:`csv` and remembers where decoding failed."""
+    """Feeds decoded physical lines to :mod:`csv` and remembers where decoding failed.
+
+    ``ended`` turns true when :mod:`csv` asks for a line past the last one. It only does
+    that within a row when a quoted cell is still open, so a row returned after that is
+    one whose quote was never closed (the module accepts it silently; see _unclosed_quote).
+    """
 
     def __init__(self, handle: IO[bytes], name: str) -> None:
         self._lines = _lines(handle, name)
         self.line = 0
         self.errors: dict[int, InputFileError] = {}
+        self.ended = False
 
     def __iter__(self) -> _LineSource:
         return self
 
     def __next__(self) -> str:
-        line_no, text, problem = next(self._lines)
+        try:
+            line_no, text, problem = next(self._lines)
+        except StopIteration:
+            self.ended = True
+            raise
         self.line = line_no
         if problem is not None:
             self.errors[line_no] = problem
@@ -698,6 +718,24 @@ def _next_row(reader: Iterator[list[str]]) -> list[str]:
         csv.field_size_limit(old)
 
 
+def _unclosed_quote(row: list[str], last_line: int, name: str) -> InputFileError:
+    """The error for a row that ended at the end of the file inside a quoted cell.
+
+    That cell is the row's last and holds the rest of the file from its opening quote,
+    so the quote opened as many lines before ``last_line`` as the cell has line breaks
+    (not counting a line break that ends the file).
+    """
+    cell = row[-1] if row else ""
+    opened = last_line - cell.removesuffix("\n").count("\n")
+    return InputFileError(
+        "expected a closing '\"' for the quoted cell that opens on this line, got the end "
+        f"of the file at line {last_line} (the quote is never closed, so the rest of the "
+        "file would be read as one cell)",
+        path=name,
+        line=opened,
+    )
+
+
 def _iter_csv(
     handle: IO[bytes], name: str, roles: RoleMap | None, columns: CsvColumns
 ) -> Iterator[Conversation | InputFileError]:
@@ -712,6 +750,9 @@ def _iter_csv(
         return
     if source.errors:
         yield next(iter(source.errors.values()))
+        return
+    if source.ended and header:
+        yield _unclosed_quote(header, source.line, name)
         return
     if not header:
         yield InputFileError(
@@ -784,6 +825,8 @@ def _iter_csv(
         for number in range(start, last_line + 1):
             found = source.errors.pop(number, None)
             problem = problem or found
+        if problem is None and source.ended:
+            problem = _unclosed_quote(row, last_line, name)
         if problem is None and (not row or (len(row) == 1 and not row[0].strip())):
             continue
         row_id = row[i_id] if len(row) > i_id else ""
