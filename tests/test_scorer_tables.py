@@ -39,6 +39,32 @@ def _check(name: str, customer: str, agent: str, rules: set[str], shows: bool) -
 EXPLICIT = {"apology.explicit"}
 
 APOLOGY_CASES: list[Case] = [
+    # Colloquial and emphatic regret: the negation in "can't apologise enough" intensifies.
+    (
+        "You sent the invoice to the wrong person.",
+        "Our bad, that shouldn't have happened.",
+        EXPLICIT,
+        True,
+    ),
+    (
+        "The courier left my parcel in the rain.",
+        "I can't apologise enough.",
+        {"apology.emphatic"},
+        True,
+    ),
+    # Sorry as a preface to shifting the problem elsewhere; regret someone else voiced.
+    (
+        "My parcel came a week late.",
+        "Sorry, but deliveries are handled by the courier.",
+        set(),
+        False,
+    ),
+    (
+        "My parcel came a week late.",
+        "The courier already apologised to you, I believe.",
+        set(),
+        False,
+    ),
     # Regret for the problem, in the agent's or the company's voice.
     (
         "My order came with a cracked screen.",
@@ -189,6 +215,32 @@ VALIDATION = {"emotional_acknowledgement.validation"}
 POSITIVE = {"emotional_acknowledgement.positive"}
 
 EMOTION_CASES: list[Case] = [
+    # Validation in everyday idiom, and feelings heard or named in the customer's words.
+    (
+        "I've been locked out of my account for three days.",
+        "Three days locked out would drive anyone up the wall.",
+        VALIDATION,
+        True,
+    ),
+    (
+        "I've been locked out of my account for three days.",
+        "Anyone would be fed up.",
+        VALIDATION,
+        True,
+    ),
+    (
+        "I've been locked out of my account for three days.",
+        "I totally get why you're fed up.",
+        VALIDATION,
+        True,
+    ),
+    (
+        "I've been locked out of my account for three days.",
+        "I can hear how stressed you are.",
+        VALIDATION,
+        True,
+    ),
+    ("I've been locked out of my account for three days.", "What a nightmare.", SYMPATHY, True),
     # The hardship named with what happened to the customer, how long they waited, or
     # how far it fell short of what the company wants.
     (
@@ -428,6 +480,25 @@ ACKNOWLEDGES = {"active_listening.acknowledgement"}
 DISMISSES = {"active_listening.dismissive"}
 
 LISTENING_CASES: list[Case] = [
+    # The identifier every support chat asks for is a generic request, whatever it adds.
+    (
+        "I changed my address but the bill went to my old flat.",
+        "Can you DM us your account number?",
+        set(),
+        False,
+    ),
+    (
+        "I changed my address but the bill went to my old flat.",
+        "What's your account number?",
+        set(),
+        False,
+    ),
+    (
+        "I changed my address but the bill went to my old flat.",
+        "What's the new address you gave us?",
+        DETAIL_QUESTION,
+        True,
+    ),
     # Restating, paraphrasing or summarising the customer's own details.
     (
         "My refund went to my old card and the new one was charged again.",
@@ -738,6 +809,25 @@ YOU_CAN = {"solution_offer.you_can"}
 SUGGESTS = {"solution_offer.suggestion"}
 
 SOLUTION_CASES: list[Case] = [
+    # A troubleshooting step put as a question; a fix promised.
+    (
+        "My router light is flashing orange.",
+        "Could you check whether the cable is firmly in the wall socket?",
+        {"solution_offer.suggestion_question"},
+        True,
+    ),
+    (
+        "My router light is flashing orange.",
+        "Our team should have the fault fixed by 6pm.",
+        {"solution_offer.fix_by"},
+        True,
+    ),
+    (
+        "My router light is flashing orange.",
+        "We hope to have you back on board soon.",
+        set(),
+        False,
+    ),
     # Carrying out an action.
     (
         "I was charged twice for my order.",

@@ -23,7 +23,8 @@ def apology(
     sorry") earn nothing. The opportunity is a customer turn that reports a problem or a
     negative feeling; without one the value is N/A.
 
-    Rules: ``apology.explicit``, plus ``apology.custom`` for your ``extra_phrases``.
+    Rules: ``apology.explicit``, ``apology.emphatic`` ("I can't apologise enough", which no
+    negation cancels), plus ``apology.custom`` for your ``extra_phrases``.
 
     Args:
         extra_phrases: More phrases that count as an apology (your organisation's wording).
