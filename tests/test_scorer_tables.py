@@ -1092,3 +1092,62 @@ def test_tables_are_big_and_balanced(table: list[Case], minimum: int) -> None:
     assert len(table) >= minimum
     assert {True, False} == {shows for *_, shows in table}
     assert len(table) == len({(customer, agent) for customer, agent, *_ in table})
+
+
+# --- opportunities: which customer turns report a problem ---------------------------------
+
+#: Problem reports in the forms customers use: a thing that will not do its job, a failed
+#: state, something missing, a price gone up, not being told, a complaint frame.
+PROBLEM_REPORTS = [
+    "My phone screen went black after the update.",
+    "The TV keeps freezing on channel 4.",
+    "The app won't load past the splash screen.",
+    "My laptop is really slow since yesterday.",
+    "I got an email saying my account was suspended.",
+    "The shower has no hot water.",
+    "My payment bounced even though there's money in the account.",
+    "The website says my card is invalid.",
+    "My bill went up by 20 pounds.",
+    "I've been kept on hold for an hour.",
+    "The driver left without me.",
+    "My seat was given away.",
+    "There's a charge on my statement I don't recognise.",
+    "The parcel tracking hasn't updated in a week.",
+    "My wifi drops every evening around 8.",
+    "The hotel room had no towels.",
+    "Your agent hung up on me.",
+    "The login page just spins forever.",
+    "My order is showing as delivered but I don't have it.",
+    "Nothing happens when I press the power button.",
+    "Nobody told me the branch had closed.",
+    "I came home without my suitcase.",
+    "What's the deal with the new app?",
+    "The booking form is not allowing me to pick a date.",
+    "This is the third time I've had to ask.",
+]
+
+#: Customer turns with nothing to apologise for.
+NOT_PROBLEMS = [
+    "Thanks so much, the engineer was lovely.",
+    "What time does the shop open on Sunday?",
+    "I would love to book a table for four.",
+    "Just wanted to say the delivery driver was brilliant.",
+    "It is freezing outside, can I still collect today?",
+    "My new phone arrived a day early, thank you!",
+    "I have flown with you three times this year and loved it.",
+]
+
+
+@pytest.mark.parametrize("customer", PROBLEM_REPORTS)
+def test_problem_reports_are_apology_opportunities(customer: str) -> None:
+    """A customer turn that reports a problem calls for an apology, so a reply's apology
+    is scored (not N/A)."""
+    report = empathykit.score([("customer", customer), ("agent", "Sorry about that.")])
+    assert (1, 1.0) == (report["apology"].opportunities, report["apology"].value)
+
+
+@pytest.mark.parametrize("customer", NOT_PROBLEMS)
+def test_turns_without_a_problem_are_not_apology_opportunities(customer: str) -> None:
+    """Thanks, plain questions and requests leave apology N/A."""
+    report = empathykit.score([("customer", customer), ("agent", "Sorry about that.")])
+    assert (0, None) == (report["apology"].opportunities, report["apology"].value)
