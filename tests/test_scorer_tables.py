@@ -1124,6 +1124,7 @@ PROBLEM_REPORTS = [
     "What's the deal with the new app?",
     "The booking form is not allowing me to pick a date.",
     "This is the third time I've had to ask.",
+    "Where is my refund??",
 ]
 
 #: Customer turns with nothing to apologise for.
