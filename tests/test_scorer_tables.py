@@ -480,6 +480,13 @@ ACKNOWLEDGES = {"active_listening.acknowledgement"}
 DISMISSES = {"active_listening.dismissive"}
 
 LISTENING_CASES: list[Case] = [
+    # "late" is a detail: it must not be lost as the stem of a generic word ("lately").
+    (
+        "The 8:10 train was late again.",
+        "Late, even after last week's timetable change?",
+        REFLECTS,
+        True,
+    ),
     # The identifier every support chat asks for is a generic request, whatever it adds.
     (
         "I changed my address but the bill went to my old flat.",
