@@ -480,6 +480,19 @@ ACKNOWLEDGES = {"active_listening.acknowledgement"}
 DISMISSES = {"active_listening.dismissive"}
 
 LISTENING_CASES: list[Case] = [
+    # Service boilerplate that happens to share a general word is not a restatement.
+    (
+        "Looking forward to my first trip with you!",
+        "We look forward to having you on board!",
+        set(),
+        False,
+    ),
+    (
+        "Please make sure this never happens again in future.",
+        "We'll ensure your comments reach the team for the future.",
+        set(),
+        False,
+    ),
     # "late" is a detail: it must not be lost as the stem of a generic word ("lately").
     (
         "The 8:10 train was late again.",
