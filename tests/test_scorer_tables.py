@@ -39,6 +39,9 @@ def _check(name: str, customer: str, agent: str, rules: set[str], shows: bool) -
 EXPLICIT = {"apology.explicit"}
 
 APOLOGY_CASES: list[Case] = [
+    # Regret in the first person singular and for what the customer went through.
+    ("My bag came off the carousel torn.", "I regret to hear this happened.", EXPLICIT, True),
+    ("I waited three hours at the gate.", "I regret your frustration today.", EXPLICIT, True),
     # Colloquial and emphatic regret: the negation in "can't apologise enough" intensifies.
     (
         "You sent the invoice to the wrong person.",
@@ -215,6 +218,20 @@ VALIDATION = {"emotional_acknowledgement.validation"}
 POSITIVE = {"emotional_acknowledgement.positive"}
 
 EMOTION_CASES: list[Case] = [
+    # The effect on the customer named in the company's voice, or the complaint validated.
+    ("The shop was closed when I arrived.", "We never want to disappoint you.", VALIDATION, True),
+    (
+        "My train was cancelled this morning.",
+        "We hope the cancellation hasn't caused too much inconvenience.",
+        VALIDATION,
+        True,
+    ),
+    (
+        "They charged me twice for one sandwich.",
+        "That's ridiculous, two charges for one!",
+        VALIDATION,
+        True,
+    ),
     # Validation in everyday idiom, and feelings heard or named in the customer's words.
     (
         "I've been locked out of my account for three days.",
