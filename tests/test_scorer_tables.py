@@ -846,6 +846,25 @@ YOU_CAN = {"solution_offer.you_can"}
 SUGGESTS = {"solution_offer.suggestion"}
 
 SOLUTION_CASES: list[Case] = [
+    # A named service offered if the customer wants it; a call promised by a team.
+    (
+        "We just landed two hours late and missed the connection.",
+        "Let us know if you need help with rebooking.",
+        {"solution_offer.conditional_offer"},
+        True,
+    ),
+    (
+        "We just landed two hours late and missed the connection.",
+        "Let us know if you need anything else!",
+        set(),
+        False,
+    ),
+    (
+        "My suitcase still hasn't turned up.",
+        "The baggage team will give you a ring as soon as it's found.",
+        {"solution_offer.team_commitment"},
+        True,
+    ),
     # A troubleshooting step put as a question; a fix promised.
     (
         "My router light is flashing orange.",

@@ -25,11 +25,11 @@ def solution_offer(
     without an alternative and empty reassurance earn nothing. The opportunity is a
     customer turn that reports a problem or asks for help.
 
-    Rules: ``commitment``, ``team_commitment``, ``fix_by``, ``momentary``, ``acting_now``,
-    ``in_progress``, ``help_offer``, ``let_me``, ``completed``, ``instruction``, ``please``,
-    ``you_can``, ``suggestion``, ``suggestion_question``, ``modal_suggestion``,
-    ``resource_mention``, ``contact_request``, ``resource``, plus ``custom`` for your
-    ``extra_phrases``.
+    Rules: ``commitment``, ``team_commitment``, ``fix_by``, ``conditional_offer``,
+    ``momentary``, ``acting_now``, ``in_progress``, ``help_offer``, ``let_me``,
+    ``completed``, ``instruction``, ``please``, ``you_can``, ``suggestion``,
+    ``suggestion_question``, ``modal_suggestion``, ``resource_mention``,
+    ``contact_request``, ``resource``, plus ``custom`` for your ``extra_phrases``.
 
     Args:
         extra_phrases: More phrases that count.
