@@ -1200,11 +1200,11 @@ def test_problem_reports_are_apology_opportunities(customer: str) -> None:
     """A customer turn that reports a problem calls for an apology, so a reply's apology
     is scored (not N/A)."""
     report = empathykit.score([("customer", customer), ("agent", "Sorry about that.")])
-    assert (1, 1.0) == (report["apology"].opportunities, report["apology"].value)
+    assert (report["apology"].opportunities, report["apology"].value) == (1, 1.0)
 
 
 @pytest.mark.parametrize("customer", NOT_PROBLEMS)
 def test_turns_without_a_problem_are_not_apology_opportunities(customer: str) -> None:
     """Thanks, plain questions and requests leave apology N/A."""
     report = empathykit.score([("customer", customer), ("agent", "Sorry about that.")])
-    assert (0, None) == (report["apology"].opportunities, report["apology"].value)
+    assert (report["apology"].opportunities, report["apology"].value) == (0, None)
