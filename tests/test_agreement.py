@@ -25,7 +25,7 @@ FLOORS: dict[tuple[str, str], tuple[float, float | None]] = {
     ("cs_twitter", "emotional_acknowledgement"): (0.90, 0.80),
     ("cs_twitter", "apology"): (0.97, 0.95),
     ("cs_twitter", "solution_offer"): (0.85, 0.75),
-    ("esconv", "active_listening"): (0.69, None),  # target 0.78 not yet met (0.698)
+    ("esconv", "active_listening"): (0.695, None),  # target 0.78 not yet met (0.700)
     ("esconv", "emotional_acknowledgement"): (0.72, None),
     ("esconv", "solution_offer"): (0.75, None),
 }
