@@ -846,6 +846,21 @@ YOU_CAN = {"solution_offer.you_can"}
 SUGGESTS = {"solution_offer.suggestion"}
 
 SOLUTION_CASES: list[Case] = [
+    # A disruption reported is news of the problem, not a step; the step beside it counts.
+    ("What's happening with my trip?", "Your flight has been cancelled due to fog.", set(), False),
+    (
+        "What's happening with my trip?",
+        "The 9:40 has been cancelled. You should be able to rebook online at no cost.",
+        YOU_CAN,
+        True,
+    ),
+    (
+        "Can you cancel my booking?",
+        "Your booking has been cancelled as you asked.",
+        COMPLETED,
+        True,
+    ),
+    ("My seat number is wrong.", "We'll be happy to look into this for you.", COMMITS, True),
     # A named service offered if the customer wants it; a call promised by a team.
     (
         "We just landed two hours late and missed the connection.",
