@@ -39,6 +39,13 @@ def _check(name: str, customer: str, agent: str, rules: set[str], shows: bool) -
 EXPLICIT = {"apology.explicit"}
 
 APOLOGY_CASES: list[Case] = [
+    # Regret for the customer's view of what happened, not for what happened.
+    (
+        "The courier was rude to my mother.",
+        "We're sorry you feel the courier was rude.",
+        set(),
+        False,
+    ),
     # Regret in the first person singular and for what the customer went through.
     ("My bag came off the carousel torn.", "I regret to hear this happened.", EXPLICIT, True),
     ("I waited three hours at the gate.", "I regret your frustration today.", EXPLICIT, True),
@@ -218,6 +225,32 @@ VALIDATION = {"emotional_acknowledgement.validation"}
 POSITIVE = {"emotional_acknowledgement.positive"}
 
 EMOTION_CASES: list[Case] = [
+    # Sympathy with "that", mistreatment named, a failing called unacceptable.
+    (
+        "I've emailed three times with no reply.",
+        "I'm sorry that you've had to chase us three times.",
+        VALIDATION,
+        True,
+    ),
+    (
+        "The courier was rude to my mother.",
+        "That is not how anyone should be treated.",
+        VALIDATION,
+        True,
+    ),
+    (
+        "The courier was rude to my mother.",
+        "I'm sorry she was spoken to like that.",
+        VALIDATION,
+        True,
+    ),
+    (
+        "The second kettle leaks too.",
+        "It isn't acceptable that the second one leaks as well.",
+        VALIDATION,
+        True,
+    ),
+    ("The second kettle leaks too.", "This wasn't the right model for your hob.", set(), False),
     # The effect on the customer named in the company's voice, or the complaint validated.
     ("The shop was closed when I arrived.", "We never want to disappoint you.", VALIDATION, True),
     (
@@ -846,6 +879,21 @@ YOU_CAN = {"solution_offer.you_can"}
 SUGGESTS = {"solution_offer.suggestion"}
 
 SOLUTION_CASES: list[Case] = [
+    # A chat-register step, a named party asked, something promised to the customer.
+    ("hi my router keeps restarting", "can u try a different power socket", SUGGESTS, True),
+    (
+        "The replacement kettle leaks too.",
+        "I can't promise anything, but I'll ask the warehouse for a different model.",
+        COMMITS,
+        True,
+    ),
+    (
+        "My order still hasn't arrived.",
+        "It's booked on tomorrow's first van and you'll receive a tracking link by 9am.",
+        {"solution_offer.promised"},
+        True,
+    ),
+    ("My order still hasn't arrived.", "We'll keep you posted.", set(), False),
     # A disruption reported is news of the problem, not a step; the step beside it counts.
     ("What's happening with my trip?", "Your flight has been cancelled due to fog.", set(), False),
     (

@@ -26,8 +26,8 @@ def solution_offer(
     customer turn that reports a problem or asks for help.
 
     Rules: ``commitment``, ``team_commitment``, ``fix_by``, ``conditional_offer``,
-    ``momentary``, ``acting_now``, ``in_progress``, ``help_offer``, ``let_me``,
-    ``completed``, ``instruction``, ``please``, ``you_can``, ``suggestion``,
+    ``promised``, ``momentary``, ``acting_now``, ``in_progress``, ``help_offer``,
+    ``let_me``, ``completed``, ``instruction``, ``please``, ``you_can``, ``suggestion``,
     ``suggestion_question``, ``modal_suggestion``, ``resource_mention``,
     ``contact_request``, ``resource``, plus ``custom`` for your ``extra_phrases``.
 
