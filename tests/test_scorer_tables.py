@@ -1244,6 +1244,8 @@ PROBLEM_REPORTS = [
     "The booking form is not allowing me to pick a date.",
     "This is the third time I've had to ask.",
     "Where is my refund??",
+    "The wifi on this train doesn't wanna work.",
+    "I paid for a ticket and I have no seat.",
 ]
 
 #: Customer turns with nothing to apologise for.
