@@ -225,6 +225,20 @@ VALIDATION = {"emotional_acknowledgement.validation"}
 POSITIVE = {"emotional_acknowledgement.positive"}
 
 EMOTION_CASES: list[Case] = [
+    # Feelings named in the forms of supportive talk.
+    (
+        "My boss keeps adding deadlines and I can't sleep.",
+        "It sounds like you are under a lot of stress.",
+        VALIDATION,
+        True,
+    ),
+    ("My boss keeps adding deadlines.", "I'm sorry you going through this.", VALIDATION, True),
+    (
+        "I failed my driving test again and feel useless.",
+        "It is natural to feel low after a setback like that.",
+        {"emotional_acknowledgement.understanding"},
+        True,
+    ),
     # Sympathy with "that", mistreatment named, a failing called unacceptable.
     (
         "I've emailed three times with no reply.",
