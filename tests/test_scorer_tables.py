@@ -893,6 +893,9 @@ YOU_CAN = {"solution_offer.you_can"}
 SUGGESTS = {"solution_offer.suggestion"}
 
 SOLUTION_CASES: list[Case] = [
+    # Gladness about a fix already made closes the chat; it proposes nothing new.
+    ("Thanks, the line works now.", "You're welcome! Glad we could sort it.", set(), False),
+    ("Thanks, the line works now.", "So happy I was able to help you out.", set(), False),
     # A chat-register step, a named party asked, something promised to the customer.
     ("hi my router keeps restarting", "can u try a different power socket", SUGGESTS, True),
     (
