@@ -20,6 +20,7 @@ from ._conversation import (
     Turn,
     as_conversation,
     check_roles,
+    id_text,
     show,
 )
 from ._results import DimensionScore, Report, ReportParts, rebuild_report, report_parts, restore
@@ -84,13 +85,11 @@ def _record_id(record: Mapping[str, Any]) -> str | None:
         InvalidConversationError: The id is of another type (a dict, a float, a bool).
     """
     value = record.get("id")
-    if value is None or isinstance(value, str):
-        return value
-    if isinstance(value, int) and not isinstance(value, bool):
-        try:
-            return str(value)
-        except ValueError:  # more digits than Python turns into a str
-            pass
+    if value is None:
+        return None
+    text = id_text(value)
+    if text is not None:
+        return text
     raise InvalidConversationError(
         f"expected 'id' as a string or an integer, got {type(value).__name__} {show(value, 40)}"
     )

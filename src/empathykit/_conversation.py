@@ -40,6 +40,20 @@ ROLE_ALIASES: Mapping[str, Role] = {
 RoleMap: TypeAlias = Mapping[str, "Role | str | None"]
 
 
+def id_text(value: object) -> str | None:
+    """A record's ``id`` as text, as files and :func:`~empathykit.score_many` take it: a
+    str as it is, an int as its digits; ``None`` for any other type (a bool, a float, a
+    dict) and for an int with more digits than Python writes out."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        try:
+            return str(value)
+        except ValueError:
+            return None
+    return None
+
+
 def show(value: object, width: int = 60) -> str:
     """``repr(value)`` cut to ``width`` characters, for error messages; never raises.
 

@@ -47,7 +47,16 @@ from typing import IO, TYPE_CHECKING, Any, Literal, TypeAlias
 
 import attrs
 
-from ._conversation import _LINE_RE, _ROLE_KEYS, _TEXT_KEYS, Conversation, RoleMap, as_conversation
+from ._conversation import (
+    _LINE_RE,
+    _ROLE_KEYS,
+    _TEXT_KEYS,
+    Conversation,
+    RoleMap,
+    as_conversation,
+    id_text,
+    show,
+)
 from .exceptions import ConfigurationError, InputFileError, InvalidConversationError
 
 if TYPE_CHECKING:
@@ -325,12 +334,11 @@ def _conversation_error(
 
 
 def _record_id(value: object, name: str, line: int | None) -> str | InputFileError:
-    if isinstance(value, str):
-        return value
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
+    text = id_text(value)
+    if text is not None:
+        return text
     return InputFileError(
-        f"expected 'id' as a string or an integer, got {type(value).__name__} {value!r:.40}",
+        f"expected 'id' as a string or an integer, got {type(value).__name__} {show(value, 40)}",
         path=name,
         line=line,
     )
