@@ -158,9 +158,16 @@ def agent_texts() -> st.SearchStrategy[str]:
 
 
 def printable_texts(*, newlines: bool = True) -> st.SearchStrategy[str]:
-    """Arbitrary printable text with something other than white space in it."""
+    """Arbitrary printable text with something other than white space in it.
+
+    Without ``newlines``, no character that ``str.splitlines`` breaks at: not even the
+    Unicode line and paragraph separators (U+2028, U+2029), which a transcript reads as
+    line ends like any other.
+    """
     alphabet = st.characters(
-        exclude_categories=("Cc", "Cs", "Co", "Cn"),
+        exclude_categories=("Cc", "Cs", "Co", "Cn")
+        if newlines
+        else ("Cc", "Cs", "Co", "Cn", "Zl", "Zp"),
         include_characters=" \t\n" if newlines else " ",
     )
     return st.text(alphabet, min_size=1, max_size=60).filter(lambda s: bool(s.strip()))
