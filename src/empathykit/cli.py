@@ -512,16 +512,14 @@ class _Input:
             self.stopped = error
 
     def _read(self) -> Iterator[Conversation]:
-        from .io import FORMATS, _unknown_ending, read
+        from .io import _detect_format, read
 
         for item in self._files():
-            if (
-                self.format is None
-                and not isinstance(item, InputFileError)
-                and item != "-"
-                and Path(item).suffix.lower() not in FORMATS
-            ):  # the error read() would give, naming the option instead of format=
-                item = _unknown_ending(item, "use --input-format jsonl and so on")
+            if self.format is None and not isinstance(item, InputFileError) and item != "-":
+                try:  # the check read() makes, its error naming the option, not format=
+                    _detect_format(item, "use --input-format jsonl and so on")
+                except InputFileError as error:
+                    item = error
             if isinstance(item, InputFileError):
                 if not self.skip:
                     raise item

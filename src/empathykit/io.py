@@ -166,22 +166,21 @@ def detect_format(path: PathLike) -> Format:
         >>> detect_format("chats/2024-05.jsonl")
         'jsonl'
     """
+    return _detect_format(path, "pass format='jsonl' and so on")
+
+
+def _detect_format(path: PathLike, hint: str) -> Format:
+    """:func:`detect_format`, its error saying how to choose the format anyway in the
+    caller's terms (``hint``: the CLI names its option)."""
     suffix = Path(path).suffix.lower()
     try:
         return FORMATS[suffix]
     except KeyError:
-        raise _unknown_ending(path, "pass format='jsonl' and so on") from None
-
-
-def _unknown_ending(path: PathLike, hint: str) -> InputFileError:
-    """The error for a file whose ending is not in :data:`FORMATS`; ``hint`` says how to
-    choose the format anyway, in the caller's terms (the CLI names its option)."""
-    suffix = Path(path).suffix.lower()
-    return InputFileError(
-        f"cannot tell the format from the ending {suffix or '(none)'!r}; expected one of "
-        f"{', '.join(FORMATS)} (or {hint})",
-        path=os.fspath(path),
-    )
+        raise InputFileError(
+            f"cannot tell the format from the ending {suffix or '(none)'!r}; expected one of "
+            f"{', '.join(FORMATS)} (or {hint})",
+            path=os.fspath(path),
+        ) from None
 
 
 def _as_path_list(paths: PathLike | Iterable[PathLike]) -> list[PathLike]:
