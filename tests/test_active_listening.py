@@ -102,3 +102,20 @@ def test_you_are_feeling_is_no_restatement_in_a_wish_or_clause() -> None:
     for reply in ("I hope you're feeling rested soon.", "Write down how you are feeling."):
         rules = {rule for rule, _ in _rules_and_texts([customer, ("agent", reply)])}
         assert "active_listening.restatement" not in rules, reply
+
+
+def test_words_that_only_share_a_stem_with_a_generic_word_are_still_echoed() -> None:
+    """Snowball stems "customs" like "customer" and "evening" like "even"; the customer's
+    "customs" and "evening" are details all the same, and "customers" does not echo them."""
+    echoed = [
+        ("The parcel is stuck at customs.", "Customs can take up to a week."),
+        ("The wifi drops every evening.", "Is it worse in the evening?"),
+    ]
+    for customer, agent in echoed:
+        rules = _rules_and_texts([("customer", customer), ("agent", agent)])
+        assert any(rule == "active_listening.reflects_details" for rule, _ in rules), agent
+    unrelated = [
+        ("customer", "The parcel is stuck at customs."),
+        ("agent", "Our customers matter."),
+    ]
+    assert ("active_listening.reflects_details", "customers") not in _rules_and_texts(unrelated)

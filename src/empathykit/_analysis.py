@@ -75,10 +75,18 @@ NEGATION_WINDOW = 3
 SPECIFIC_MIN_CONTENT_WORDS = 3
 
 
+#: Words whose Snowball stem would merge them with an unrelated common word: "customs"
+#: would be "custom", like "customer"; "evening" would be "even". Each keeps a stem of
+#: its own, so echoing one is not mistaken for the other (and a generic word's stem does
+#: not swallow it).
+STEM_EXCEPTIONS = {"customs": "customs", "evening": "evening", "evenings": "evening"}
+
+
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    """Snowball stem of a lower-case word (cached: common words repeat)."""
-    return str(_STEMMER.stem(word))
+    """Snowball stem of a lower-case word (cached: common words repeat), except for the
+    few words of :data:`STEM_EXCEPTIONS`."""
+    return STEM_EXCEPTIONS.get(word) or str(_STEMMER.stem(word))
 
 
 #: Most token spellings the token cache holds before it starts again.
