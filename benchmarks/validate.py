@@ -15,6 +15,11 @@ Usage::
     python benchmarks/validate.py                       # ../shared/data/*_dev.jsonl
     python benchmarks/validate.py FILE.jsonl --errors 10 # also print the worst errors
     python benchmarks/validate.py --by-label            # also: how each source label scored
+    python benchmarks/validate.py benchmarks/data/written_replies.jsonl  # the project's own
+
+``benchmarks/data/written_replies.jsonl`` holds 220 support and emotional-support replies
+that the developers wrote and labelled by BEHAVIOURS.md (with a one-line ``why`` per item):
+it ships with the repository, so it runs where ``../shared/data`` is missing.
 
 ``--by-label`` breaks each behaviour down by the data set's own label (``raw_label``,
 ESConv's support strategy): how many replies carry it, what they map to, and the share

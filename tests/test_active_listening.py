@@ -119,3 +119,19 @@ def test_words_that_only_share_a_stem_with_a_generic_word_are_still_echoed() -> 
         ("agent", "Our customers matter."),
     ]
     assert ("active_listening.reflects_details", "customers") not in _rules_and_texts(unrelated)
+
+
+def test_a_letters_frame_is_no_echo_but_a_line_after_thanks_still_is() -> None:
+    """The customer's name in "Dear …" and the team under "Kind regards," are manners, not
+    details heard; a chat reply's content after a "Thanks!" line still echoes."""
+    letter = [
+        ("customer", "Hello,\n\nMy meter reading is wrong again.\n\nRegards,\nT. Okafor"),
+        ("agent", "Dear Mr Okafor,\n\nThanks for writing.\n\nKind regards,\nThe Meter Team"),
+    ]
+    assert _rules_and_texts(letter) == []
+    chat = [
+        ("customer", "Where is my refund for order 1142?"),
+        ("agent", "Thanks!\nYour refund for order 1142 has been processed."),
+    ]
+    echoed = {text for rule, text in _rules_and_texts(chat)}
+    assert {"refund", "1142"} <= echoed

@@ -207,6 +207,46 @@ APOLOGY_CASES: list[Case] = [
     # No regret at all.
     ("The lift in my block is broken.", "Thanks for getting in touch, let me check.", set(), False),
     ("My parcel never arrived.", "Your parcel was delivered at 10:14 this morning.", set(), False),
+    # Regret conditional on the customer's perception, repair of a bad line, and "sorry,
+    # but" with the policy named in the next sentence.
+    (
+        "The upgrade was free on the phone and now it's 40 pounds.",
+        "I apologise if you felt misled. Upgrade fees are in our terms.",
+        set(),
+        False,
+    ),
+    (
+        "Your usher was rude to my dad.",
+        "Sorry if that came across badly. Our ushers are trained to help.",
+        set(),
+        False,
+    ),
+    (
+        "My claim number is, um, K-",
+        "Sorry, you broke up there. Could you say it again?",
+        set(),
+        False,
+    ),
+    (
+        "I cancelled a day before and you kept the full deposit.",
+        "Sorry, but deposits are kept in full within 48 hours. That's our policy.",
+        set(),
+        False,
+    ),
+    # A real apology beside a repair question is still an apology.
+    (
+        "My parcel is a week late.",
+        "Sorry for the delay, could you repeat the order number?",
+        EXPLICIT,
+        True,
+    ),
+    (
+        "Nobody told me my train was cancelled.",
+        "We apologise if you were kept waiting without news.",
+        EXPLICIT,
+        True,
+    ),
+    ("Your driver was rude to me.", "The driver told his supervisor he was sorry.", set(), False),
 ]
 
 
@@ -524,6 +564,111 @@ EMOTION_CASES: list[Case] = [
     ("The refund hasn't arrived.", "Refunds take five to seven working days.", set(), False),
     ("My parcel never came.", "Please DM us your order number.", set(), False),
     ("It's been a nightmare week with your app.", "What is your username?", set(), False),
+    # A feeling named in "must have been", "that's …" and "… is understandable" frames,
+    # and validation idioms.
+    (
+        "The pharmacy put the wrong pills in my dad's box.",
+        "That must have been a real shock.",
+        VALIDATION,
+        True,
+    ),
+    ("The gig I booked for my son's birthday is off.", "Oh, that's gutting.", VALIDATION, True),
+    (
+        "The warning light came on halfway up the motorway.",
+        "That's understandably unnerving.",
+        VALIDATION,
+        True,
+    ),
+    (
+        "I'm so nervous about the operation on Friday.",
+        "Feeling nervous is completely understandable.",
+        VALIDATION,
+        True,
+    ),
+    ("My sister didn't ask me to her hen do.", "That would hurt anyone.", VALIDATION, True),
+    (
+        "The bins haven't been emptied for three weeks and rats are getting in.",
+        "Rats in the bins is the last thing you need.",
+        SYMPATHY,
+        True,
+    ),
+    (
+        "We split up and I still live in the flat we shared.",
+        "Living with all those reminders must make it so much harder.",
+        VALIDATION,
+        True,
+    ),
+    (
+        "You marked my order delivered and it isn't here.",
+        "Being told it's delivered when nothing came is so frustrating.",
+        VALIDATION,
+        True,
+    ),
+    (
+        "Our seats were behind a pillar.",
+        "Half the stage hidden is not what you paid for.",
+        SYMPATHY,
+        True,
+    ),
+    (
+        "The courier threw my box over the fence.",
+        "That's not how any box should be handled.",
+        VALIDATION,
+        True,
+    ),
+    # Feeling words in advice or in questions are still not acknowledgement.
+    ("My exam is tomorrow.", "Try to get some sleep so you feel fresh.", set(), False),
+    (
+        "Why did my plan jump to 16 dollars with no warning?",
+        "Sorry the price rise caught you off guard.",
+        SYMPATHY,
+        True,
+    ),
+    (
+        "There are 2400 rupees of calls I never made.",
+        "I can understand how alarming an unexpected charge like that is.",
+        VALIDATION,
+        True,
+    ),
+    (
+        "My card was declined twice at the till, so embarrassing.",
+        "That sounds really embarrassing.",
+        VALIDATION,
+        True,
+    ),
+    ("I pay for 500 meg and get 20.", "I'd be fed up too.", VALIDATION, True),
+    (
+        "The water was off all weekend and we had guests.",
+        "That must have been awkward with guests over.",
+        VALIDATION,
+        True,
+    ),
+    (
+        "Still no sofa after eight weeks, we're sitting on the floor.",
+        "Eight weeks on the floor isn't much fun.",
+        SYMPATHY,
+        True,
+    ),
+    ("My new phone came a day early!", "What a lovely surprise!", POSITIVE, True),
+    (
+        "The fries were missing and the burger was cold.",
+        "That makes for a really disappointing dinner.",
+        VALIDATION,
+        True,
+    ),
+    ("An hour on hold just to move my number.", "An hour on hold, that's not on.", SYMPATHY, True),
+    (
+        "Last time I moved it took three weeks to get connected.",
+        "Sorry your last move was such a hassle.",
+        VALIDATION,
+        True,
+    ),
+    (
+        "My broadband drops every evening and I work from home.",
+        "I understand how disruptive that is.",
+        VALIDATION,
+        True,
+    ),
 ]
 
 
@@ -872,6 +1017,44 @@ LISTENING_CASES: list[Case] = [
         False,
     ),
     ("My bag was lost on the flight from Rome.", "Like I told you, we're on it.", DISMISSES, False),
+    # The frame of a letter: a name in "Dear …" or a team in the signature is not a detail.
+    (
+        "Hi,\n\nMy bill is wrong for the fourth month.\n\nRegards,\nS. Novak",
+        "Dear Mr Novak,\n\nThank you for your feedback.\n\nRegards,\nCustomer Team",
+        set(),
+        False,
+    ),
+    (
+        "Hello,\n\nWhen will my smart meter be fitted?\n\nThanks,\nPriya",
+        "Hi Priya,\n\nThanks for getting in touch.\n\nBest wishes,\nThe Metering Team",
+        set(),
+        False,
+    ),
+    ("My wifi drops every evening.", "Hi Sam, when did the drops start?", DETAIL_QUESTION, True),
+    # Offers, identity checks and idioms put as questions ask nothing about the situation.
+    (
+        "The charger that came with my phone doesn't work.",
+        "Shall I send you a new one?",
+        set(),
+        False,
+    ),
+    ("I think my card was skimmed.", "Would you like me to cancel it?", set(), False),
+    ("I need to cancel my appointment.", "Can I take your date of birth, please?", set(), False),
+    (
+        "I need help with my account.",
+        "Could you please share your registered mobile number for verification?",
+        set(),
+        False,
+    ),
+    ("I have a question about my bill.", "Sure, what would you like to know?", set(), False),
+    ("The weather has been wild here.", "Tell me about it!", set(), False),
+    # Asking what the customer meant seeks detail.
+    (
+        "It's the thing with the bill again.",
+        "What do you mean?",
+        {"active_listening.question"},
+        True,
+    ),
 ]
 
 
@@ -1208,6 +1391,124 @@ SOLUTION_CASES: list[Case] = [
     ("My card was charged twice.", "Which card did you pay with?", set(), False),
     ("My parcel is late again.", "I'm sorry to hear that.", set(), False),
     ("My parcel is missing.", "How can I help?", set(), False),
+    # Actions offered as questions, "let me"/"let's" with other verbs, first steps, and
+    # actions already taken in other words.
+    (
+        "Missed my connection because the first train was late.",
+        "Shall I move you to the 18:10?",
+        {"solution_offer.offer_question"},
+        True,
+    ),
+    (
+        "The 9am to York is cancelled and I have a funeral at 2.",
+        "Do you want me to check the 11:52 is running on time?",
+        {"solution_offer.offer_question"},
+        True,
+    ),
+    (
+        "My card was swallowed by your machine.",
+        "Would you like me to reissue the card today?",
+        {"solution_offer.offer_question"},
+        True,
+    ),
+    (
+        "My prescription has said ready for an hour.",
+        "Let me nip back and grab it now.",
+        LET_ME,
+        True,
+    ),
+    (
+        "I keep getting cut off when I ring.",
+        "Right, let's get this sorted while I have you.",
+        LET_ME,
+        True,
+    ),
+    (
+        "My car was stolen from the drive last night.",
+        "The first step is to report it to the police and get a crime number.",
+        SUGGESTS,
+        True,
+    ),
+    (
+        "Your driver shouted at me.",
+        "I've spoken with the driver's manager this morning.",
+        COMPLETED,
+        True,
+    ),
+    (
+        "You charged me for a scratch that was already there.",
+        "The charge was reversed this morning.",
+        COMPLETED,
+        True,
+    ),
+    (
+        "I can't concentrate before my finals.",
+        "One small thing that often helps is a 25-minute timer for one subject.",
+        {"solution_offer.suggestion"},
+        True,
+    ),
+    # Vague promises, offers to talk, and "let me know" stay below the line.
+    ("My claim has been open a month.", "We will be in touch in due course.", set(), False),
+    ("My claim has been open a month.", "Let me know if anything changes.", set(), False),
+    ("My boyfriend left me.", "Would you like to talk about it?", set(), False),
+    (
+        "Nothing is loading.",
+        "Please power off the router at the wall for 30 seconds.",
+        {"solution_offer.please"},
+        True,
+    ),
+    (
+        "The app logs me out whenever I switch apps.",
+        "Updating to version 3.8.2 fixes it.",
+        SUGGESTS,
+        True,
+    ),
+    (
+        "I was charged twice for one ride.",
+        "The second charge has now been voided.",
+        COMPLETED,
+        True,
+    ),
+    ("My card keeps getting declined.", "I've cleared the block on your card.", COMPLETED, True),
+    (
+        "The new SIM says no service.",
+        "I can push the activation through manually now.",
+        COMMITS,
+        True,
+    ),
+    (
+        "The power is out on our road.",
+        "I've also added you to our priority register.",
+        COMPLETED,
+        True,
+    ),
+    (
+        "Can I pause my meal box while I'm away?",
+        "I've paused your subscription until October.",
+        COMPLETED,
+        True,
+    ),
+    (
+        "Still waiting for an answer here.",
+        "Sorry for the slow reply! Checking now.",
+        {"solution_offer.momentary"},
+        True,
+    ),
+    (
+        "Can I send the lamp back?",
+        "I've attached a prepaid label; pop it on the box and drop it at any post office.",
+        INSTRUCTS,
+        True,
+    ),
+    (
+        "An hour on hold to port my number.",
+        "Flick us a DM with the number and we'll take it from there.",
+        {"solution_offer.contact_request"},
+        True,
+    ),
+    ("Thanks, it all works now!", "Glad the issue was resolved!", set(), False),
+    ("First time flying, so excited!", "Let's get this party started!", set(), False),
+    ("My claim is still open.", "Rest assured you'll hear should we find anything.", set(), False),
 ]
 
 
@@ -1263,6 +1564,19 @@ PROBLEM_REPORTS = [
     "Where is my refund??",
     "The wifi on this train doesn't wanna work.",
     "I paid for a ticket and I have no seat.",
+    "Your driver threw my parcel over the gate and it's smashed.",
+    "The wifi hasn't worked since we checked in.",
+    "The ticket machine swallowed my card.",
+    "The streetlight on our road has been out for a month.",
+    "The room wasn't ready when we got there at 3.",
+    "I left my rucksack on the 17:05 from Leeds.",
+    "The courier left my medication on the doorstep in the rain.",
+    "Any news on my claim? It's been three weeks.",
+    "Our flat was burgled while we were away.",
+    "One of your staff laughed at my wheelchair.",
+    "I keep getting cut off when I call.",
+    "I've been charged 60 pounds for an upgrade I was told was free.",
+    "It's been five days and still no refund.",
 ]
 
 #: Customer turns with nothing to apologise for.
@@ -1274,6 +1588,10 @@ NOT_PROBLEMS = [
     "It is freezing outside, can I still collect today?",
     "My new phone arrived a day early, thank you!",
     "I have flown with you three times this year and loved it.",
+    "Thanks, the replacement came this morning and works perfectly.",
+    "Could you tell me when the pool opens?",
+    "You smashed it with the new safety video!",
+    "It's been a long day but the crew were great.",
 ]
 
 

@@ -84,8 +84,9 @@ STEM_EXCEPTIONS = {"customs": "customs", "evening": "evening", "evenings": "even
 
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    """Snowball stem of a lower-case word (cached: common words repeat), except for the
-    few words of :data:`STEM_EXCEPTIONS`."""
+    """Snowball stem of a lower-case word (cached: common words repeat), except for a few
+    words whose stem would merge them with an unrelated word: "customs" stays "customs",
+    not "custom" like "customer"."""
     return STEM_EXCEPTIONS.get(word) or str(_STEMMER.stem(word))
 
 

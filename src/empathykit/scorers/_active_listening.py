@@ -72,7 +72,9 @@ class ActiveListening:
     that seek detail (``active_listening.question``, stronger when they name one of the
     customer's details: ``active_listening.detail_question``); restatement frames ("so
     you…", "just to confirm", "you mentioned"); and weak acknowledgement tokens ("I see").
-    "As I already said" is a penalty. Generic questions ("How can I help?") earn nothing.
+    "As I already said" is a penalty. Generic questions ("How can I help?"), offers put as
+    questions and identity checks earn nothing, and nothing in a letter's salutation or
+    closing ("Dear Mr Novak," … "Kind regards,") counts as an echo.
 
     Attributes:
         name: ``"active_listening"``.
@@ -140,10 +142,10 @@ class ActiveListening:
         excluded = [
             m.span()
             for blocker in self.cues.blockers
-            if blocker.rule == f"{self.name}.excluded"
+            if blocker.rule in (f"{self.name}.excluded", f"{self.name}.letter_frame")
             for m in blocker.finditer(turn.text, turn.folded, turn.keys)
         ]
-        if excluded:  # the user's exclude_phrases veto echoed words inside them too
+        if excluded:  # the user's exclude_phrases and a letter's frame veto echoes in them
             shared = {
                 s: kept
                 for s, ids in shared.items()
@@ -194,6 +196,7 @@ class ActiveListening:
         generic = suggestions + [
             m.span()
             for blocker in self.cues.blockers
+            if blocker.rule != f"{self.name}.letter_frame"  # "Hi Sam, when did it start?"
             for m in blocker.finditer(turn.text, turn.folded, turn.keys)
         ]
         shared_offsets = [turn.token_spans[i][0] for ids in shared.values() for i in ids]
