@@ -1577,6 +1577,9 @@ PROBLEM_REPORTS = [
     "I keep getting cut off when I call.",
     "I've been charged 60 pounds for an upgrade I was told was free.",
     "It's been five days and still no refund.",
+    "Why does your check-in page not work?",
+    "My son forgot his coat on the 8:15 from Leeds.",
+    "The app wouldn't let me pick a seat.",
 ]
 
 #: Customer turns with nothing to apologise for.
@@ -1592,6 +1595,7 @@ NOT_PROBLEMS = [
     "Could you tell me when the pool opens?",
     "You smashed it with the new safety video!",
     "It's been a long day but the crew were great.",
+    "Don't let my moaning fool you, the crew were lovely.",
 ]
 
 
