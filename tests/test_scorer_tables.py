@@ -247,6 +247,57 @@ APOLOGY_CASES: list[Case] = [
         True,
     ),
     ("Your driver was rude to me.", "The driver told his supervisor he was sorry.", set(), False),
+    # "Sorry," before a clarifying question is repair; blame put elsewhere or a rule that
+    # lets the company off, with "sorry" attached, is not regret.
+    ("The chips were cold too.", "Sorry, were the chips a separate order?", set(), False),
+    (
+        "My landlord texts me at midnight.",
+        "Sorry, when you say midnight, is that every night?",
+        set(),
+        False,
+    ),
+    ("The driver couldn't find flat 3B.", "Sorry, you said flat 3B?", set(), False),
+    (
+        "The seller refuses to take them back.",
+        "Sorry, but private sellers don't have to accept returns.",
+        set(),
+        False,
+    ),
+    ("Your courier lost my parcel.", "That's with the courier, sorry.", set(), False),
+    ("My parcel is lost.", "Sorry, that's on us. I've opened a trace.", EXPLICIT, True),
+    (
+        "My claim was declined as pre-existing.",
+        "We regret that you feel our decision was unfair.",
+        set(),
+        False,
+    ),
+    (
+        "Can I have the admin fee back?",
+        "Apologies, but the admin fee is non-refundable.",
+        set(),
+        False,
+    ),
+    (
+        "The portal was down on the deadline!",
+        "We apologise, but late fees cannot be reversed.",
+        set(),
+        False,
+    ),
+    ("Can I pay in instalments?", "Sorry po, but we only accept full payment.", set(), False),
+    (
+        "Your fitter left mud everywhere.",
+        "Sorry if that wasn't up to your standards.",
+        set(),
+        False,
+    ),
+    ("So the pain is, it's been...", "Sorry, you froze there. How long has it been?", set(), False),
+    (
+        "The filling still hurts.",
+        "Right, so, sorry — you cut out there, was it Tuesday?",
+        set(),
+        False,
+    ),
+    ("I waited an hour on hold.", "I'm so sorry, is there anything else I can do?", EXPLICIT, True),
 ]
 
 
@@ -669,6 +720,95 @@ EMOTION_CASES: list[Case] = [
         VALIDATION,
         True,
     ),
+    (
+        "The box was soaked through from the rain.",
+        "That must've been gutting to open.",
+        VALIDATION,
+        True,
+    ),
+    (
+        "My parcel has said out for delivery for three days.",
+        "Ah no, that's rubbish.",
+        VALIDATION,
+        True,
+    ),
+    (
+        "I've slept on the floor for weeks and my back hurts.",
+        "That sounds miserable, honestly.",
+        VALIDATION,
+        True,
+    ),
+    ("I've £14 until payday and a key meter.", "That's a really tight spot.", VALIDATION, True),
+    (
+        "I love my mum but I resent her some days.",
+        "It sounds like you're caught between love and resentment.",
+        {"emotional_acknowledgement.reflection"},
+        True,
+    ),
+    (
+        "A debt collector wrote to me out of nowhere.",
+        "A letter like that would freak anyone out.",
+        VALIDATION,
+        True,
+    ),
+    (
+        "The van never came and I took the day off.",
+        "A whole day off wasted is maddening.",
+        VALIDATION,
+        True,
+    ),
+    (
+        "Two years since I last saw anyone properly.",
+        "Two years is a long time to go with so little company.",
+        VALIDATION,
+        True,
+    ),
+    ("I'm not knocking on every door at 10pm.", "I wouldn't want to either.", SYMPATHY, True),
+    ("It's been eight days.", "Please be assured your concern is important to us.", set(), False),
+    (
+        "I sent the form on 3 May and it still says received.",
+        "That's a long time to be left waiting with no update.",
+        VALIDATION,
+        True,
+    ),
+    ("My crown fell out while I was eating.", "Oh, you poor thing.", SYMPATHY, True),
+    (
+        "Three weeks of cold showers in Block C.",
+        "Three weeks of cold showers is not on.",
+        VALIDATION,
+        True,
+    ),
+    (
+        "I deleted the whole folder, my boss will kill me.",
+        "Totally get the panic, but this is fixable.",
+        VALIDATION,
+        True,
+    ),
+    (
+        "Can't make my 2pm, my kid's sick.",
+        "No worries, hope the little one feels better soon.",
+        SYMPATHY,
+        True,
+    ),
+    (
+        "Two months and four applications, no reply.",
+        "Four applications and silence would do anyone's head in.",
+        VALIDATION,
+        True,
+    ),
+    (
+        "The dealer cancelled my appointment twice.",
+        "We apologise for the time you've lost from work.",
+        VALIDATION,
+        True,
+    ),
+    (
+        "I'm anxious about the extraction.",
+        "Lots of people feel anxious after that, and it's completely valid.",
+        VALIDATION,
+        True,
+    ),
+    ("The photo of the well made me cry, thank you.", "Oh, that's lovely!", POSITIVE, True),
 ]
 
 
@@ -1055,6 +1195,8 @@ LISTENING_CASES: list[Case] = [
         {"active_listening.question"},
         True,
     ),
+    ("When is it coming then?", "Can I have your order number please?", set(), False),
+    ("mi router the wee light's goin on n off", "Sorry, what was that?", set(), False),
 ]
 
 
@@ -1509,6 +1651,158 @@ SOLUTION_CASES: list[Case] = [
     ("Thanks, it all works now!", "Glad the issue was resolved!", set(), False),
     ("First time flying, so excited!", "Let's get this party started!", set(), False),
     ("My claim is still open.", "Rest assured you'll hear should we find anything.", set(), False),
+    (
+        "Nobody came again today.",
+        "Your installation is now booked for Thursday 8-12.",
+        COMPLETED,
+        True,
+    ),
+    (
+        "I need to pay my mortgage today.",
+        "Your login's unlocked and a reset link has gone to your email.",
+        COMPLETED,
+        True,
+    ),
+    ("Any news on my blender refund?", "Refund's gone through, 3-5 days.", COMPLETED, True),
+    ("It's been six hours.", "I've now re-pushed the activation from our side.", COMPLETED, True),
+    (
+        "Can I get a refund? The food was cold.",
+        "Done, refunded.",
+        {"solution_offer.brief_action"},
+        True,
+    ),
+    (
+        "My 6pm flight was cancelled.",
+        "Booked you on tomorrow's 8am instead.",
+        {"solution_offer.brief_action"},
+        True,
+    ),
+    (
+        "It says Error 503 when I pay.",
+        "Cheers, sent to the tech team.",
+        {"solution_offer.brief_action"},
+        True,
+    ),
+    ("Can you resend invoice 4471?", "On it!", {"solution_offer.brief_action"}, True),
+    ("The PAC code never came.", "Here you go: 2FH 873 221.", set(), True),
+    (
+        "I booked through Qantas.",
+        "Pop your Qantas reference in there and it'll sync.",
+        INSTRUCTS,
+        True,
+    ),
+    (
+        "The kids are melting down, no food since 6.",
+        "Would you like me to reorder from the nearest shop?",
+        {"solution_offer.offer_question"},
+        True,
+    ),
+    (
+        "The bottom drawers stick.",
+        "Can I send the fitter back out on Thursday?",
+        {"solution_offer.offer_question"},
+        True,
+    ),
+    (
+        "I cried at work today.",
+        "Could you book a chat with your GP this week?",
+        {"solution_offer.suggestion_question"},
+        True,
+    ),
+    (
+        "He says I'm controlling.",
+        "Would it help to write the routine down?",
+        {"solution_offer.suggestion_question"},
+        True,
+    ),
+    # Not actions: the reply is done with, a turn of phrase, or a question about a detail.
+    ("I failed the resit.", "For what it's worth, my mum was kinder than I feared.", set(), False),
+    ("Is the form done?", "Once that's done, it should show as paid.", set(), False),
+    ("How do I check in?", "Can I check your booking reference?", set(), False),
+    (
+        "My VPN drops every ten minutes.",
+        "Let me push the previous version to your laptop remotely.",
+        LET_ME,
+        True,
+    ),
+    (
+        "My son spent $89 on skins.",
+        "Can lah — request a refund at the store's problem page.",
+        INSTRUCTS,
+        True,
+    ),
+    (
+        "Water is dripping on the light fitting.",
+        "I'm getting an emergency electrician out to you within the hour.",
+        {"solution_offer.acting_now"},
+        True,
+    ),
+    (
+        "My car wasn't ready at 5.",
+        "We can run you home now and drop the car at yours tomorrow.",
+        COMMITS,
+        True,
+    ),
+    (
+        "I need a 30,000 km service.",
+        "I have Friday 2 PM. Shall I block it for you?",
+        {"solution_offer.offer_question"},
+        True,
+    ),
+    ("You quoted $480 and billed $760.", "I'll knock it back to the $480 quote.", COMMITS, True),
+    (
+        "I want a refund for the pass.",
+        "I can convert what's left into 800 coins on your account.",
+        COMMITS,
+        True,
+    ),
+    (
+        "I lost my three-year-old account.",
+        "If you send us those, we can try to recover it.",
+        COMMITS,
+        True,
+    ),
+    (
+        "I'm still getting your magazine.",
+        "I've taken you off the mailing list today.",
+        COMPLETED,
+        True,
+    ),
+    (
+        "The washing machine flooded again.",
+        "I have instructed the landlord to replace it outright.",
+        COMPLETED,
+        True,
+    ),
+    (
+        "My accommodation offer was withdrawn.",
+        "Once the deposit is paid, your room will be reinstated.",
+        COMPLETED,
+        True,
+    ),
+    (
+        "I can't enrol in the module.",
+        "Kindly do the needful by submitting the override form.",
+        INSTRUCTS,
+        True,
+    ),
+    (
+        "The VPN keeps dropping.",
+        "Kindly keep it switched on for the next 15 minutes.",
+        INSTRUCTS,
+        True,
+    ),
+    # Passing feedback on, a relative clause and a turn of phrase are not actions.
+    (
+        "I waited 50 minutes past my appointment.",
+        "Your feedback is important to us and has been passed to the manager.",
+        set(),
+        False,
+    ),
+    ("Kelly's class was amazing!", "Love to hear it, we'll make sure she sees this!", set(), False),
+    ("The leak is back.", "Is this the sink that was fixed in August?", set(), False),
+    ("I hate the new seats.", "We hear you! Keep that in mind for the future.", set(), False),
+    ("Thanks for the great flight!", "We're happy to take you home any time.", set(), False),
 ]
 
 

@@ -353,7 +353,7 @@ class Cue:
         regex: The compiled phrases and patterns.
         negatable: Whether a negation just before the match cancels it ("not sorry").
         anchor: ``"sentence"`` or ``"clause"`` to count only matches that open a sentence
-            (or a clause, after a comma or semicolon), whatever white space precedes
+            (or a clause, after a comma, semicolon, colon or dash), whatever white space precedes
             them: "Try restarting" but not "we try to"; ``None`` for anywhere.
     """
 
@@ -444,7 +444,7 @@ class Cue:
         if self.anchor is None:
             return True
         before = text[max(0, start - 200) : start].rstrip(" \t\r\f\v\"'“‘([*-")
-        ends = ".!?\n…" if self.anchor == "sentence" else ".!?\n…,;:"
+        ends = ".!?\n…" if self.anchor == "sentence" else ".!?\n…,;:—–"
         return not before or before[-1] in ends
 
 

@@ -27,10 +27,10 @@ def solution_offer(
 
     Rules: ``commitment``, ``team_commitment``, ``fix_by``, ``conditional_offer``,
     ``promised``, ``momentary``, ``acting_now``, ``in_progress``, ``help_offer``,
-    ``let_me``, ``offer_question``, ``completed``, ``instruction``, ``please``,
-    ``you_can``, ``suggestion``, ``suggestion_question``, ``modal_suggestion``,
-    ``resource_mention``, ``contact_request``, ``resource``, plus ``custom`` for your
-    ``extra_phrases``.
+    ``let_me``, ``offer_question``, ``brief_action``, ``completed``, ``instruction``,
+    ``please``, ``you_can``, ``suggestion``, ``suggestion_question``,
+    ``modal_suggestion``, ``resource_mention``, ``contact_request``, ``resource``, plus
+    ``custom`` for your ``extra_phrases``.
 
     Args:
         extra_phrases: More phrases that count.
