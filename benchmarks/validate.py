@@ -284,7 +284,7 @@ def run(
         items = load_items(path)
         if limit and len(items) > limit:
             items = items[:: -(-len(items) // limit)]
-        dataset = items[0]["dataset"] if items else path.stem
+        dataset = (items[0].get("dataset") if items else None) or path.stem
         started = time.perf_counter()
         table, worst = evaluate(items, errors)
         out(f"{path.name}: {len(items)} items scored in {time.perf_counter() - started:.1f} s")

@@ -10,6 +10,7 @@ improves a figure; never lower one to make a change pass.
 from __future__ import annotations
 
 import importlib.util
+import json
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -140,3 +141,19 @@ def test_by_label_counts_each_source_label() -> None:
     assert groups["Other"]["credited"] == 1  # 0.5 is credited: the threshold is inclusive
     lines = validate.by_label_lines({"esconv": {"active_listening": {"by_label": groups}}})
     assert any(line.split()[:1] == ["Question"] and "67%" in line for line in lines)
+
+
+def test_a_file_without_dataset_fields_is_named_by_its_stem(tmp_path: Path) -> None:
+    """Labelled items need no ``dataset`` field: the file's name stands in for it."""
+    validate = _validate_module()
+    item = {
+        "id": "r1",
+        "context": [{"role": "customer", "text": "My parcel never came."}],
+        "response": "I'm so sorry, I've sent a replacement today.",
+        "labels": {"apology": 1, "solution_offer": 1},
+    }
+    path = tmp_path / "my_replies.jsonl"
+    path.write_text(json.dumps(item) + "\n", encoding="utf-8")
+    figures = validate.run([path], out=lambda line: None)
+    assert list(figures) == ["my_replies"]
+    assert figures["my_replies"]["apology"]["n"] == 1
