@@ -966,3 +966,17 @@ def test_malformed_file_names_the_path(tmp_path: Path) -> None:
         empathykit.load_scorers(path)
     with pytest.raises(ConfigurationError, match="expected a path to a TOML rules file"):
         empathykit.load_scorers(42)  # type: ignore[arg-type]
+
+
+def test_a_scorer_without_changes_shares_the_built_in_cues() -> None:
+    """Building a built-in scorer with no phrases, exclusions or weights reuses the compiled
+    cues (and their key index), so naming a scorer per call stays cheap; any change gives
+    the scorer cues of its own and leaves the built-in ones as they were."""
+    from empathykit.scorers import apology
+
+    plain = apology()
+    assert plain.cues is apology().cues
+    custom = apology(extra_phrases=["my bad, truly"])
+    assert custom.cues is not plain.cues
+    assert "apology.custom" in custom.cues.rule_ids()
+    assert "apology.custom" not in apology().cues.rule_ids()

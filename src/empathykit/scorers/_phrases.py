@@ -193,11 +193,14 @@ def customise(
             raise ConfigurationError(
                 f"{name}: weight of {rule!r} must be in [-1, 1], got {weight!r}"
             )
+    custom = compile_cues(extra_phrases, extra_patterns, where=f"{name}: extra phrases")
+    excluded = compile_cues(exclude, where=f"{name}: exclude_phrases")
+    if not weights and custom is None and excluded is None:
+        return cues  # nothing to change: share the compiled set and its key index
     new_cues = [
         attrs.evolve(cue, weight=float(weights[cue.rule])) if cue.rule in weights else cue
         for cue in cues.cues
     ]
-    custom = compile_cues(extra_phrases, extra_patterns, where=f"{name}: extra phrases")
     if custom is not None:
         new_cues.append(
             Cue(
@@ -208,7 +211,6 @@ def customise(
             )
         )
     blockers = list(cues.blockers)
-    excluded = compile_cues(exclude, where=f"{name}: exclude_phrases")
     if excluded is not None:
         blockers.append(
             Cue(rule=f"{name}.excluded", weight=0.0, explanation="excluded by you", regex=excluded)
