@@ -298,6 +298,13 @@ APOLOGY_CASES: list[Case] = [
         False,
     ),
     ("I waited an hour on hold.", "I'm so sorry, is there anything else I can do?", EXPLICIT, True),
+    # Regret reported with an emphatic "did": the colleague's, not the agent's.
+    (
+        "Your engineer said sorry and promised a fix by Friday.",
+        "He did say he was sorry, and the job is still on his list.",
+        set(),
+        False,
+    ),
 ]
 
 
@@ -809,6 +816,25 @@ EMOTION_CASES: list[Case] = [
         True,
     ),
     ("The photo of the well made me cry, thank you.", "Oh, that's lovely!", POSITIVE, True),
+    # The burden named: "a lot to carry", "what a grim way to start the week".
+    (
+        "The vet bill came to £900 and I'm on my own with three cats.",
+        "That is a lot to carry on your own.",
+        VALIDATION,
+        True,
+    ),
+    (
+        "The removal van turned up six hours late and then broke our wardrobe.",
+        "What a dreadful way to start in a new house.",
+        VALIDATION,
+        True,
+    ),
+    (
+        "The ticket machine at the depot took my tenner and gave nothing.",
+        "Losing a tenner to the machine at the depot is so frustrating.",
+        VALIDATION,
+        True,
+    ),
 ]
 
 
@@ -1803,6 +1829,57 @@ SOLUTION_CASES: list[Case] = [
     ("The leak is back.", "Is this the sink that was fixed in August?", set(), False),
     ("I hate the new seats.", "We hear you! Keep that in mind for the future.", set(), False),
     ("Thanks for the great flight!", "We're happy to take you home any time.", set(), False),
+    # Actions on the case in forms met in blind replies.
+    (
+        "The pharmacy says my repeat prescription was never sent.",
+        "I'll pull the request history and reopen it with the surgery today.",
+        {"solution_offer.commitment"},
+        True,
+    ),
+    (
+        "My gym still charges me after I froze the membership.",
+        "Let me request a refund of the two charges from accounts.",
+        {"solution_offer.let_me"},
+        True,
+    ),
+    (
+        "The sofa arrived with a ripped cushion.",
+        "I'm adding your photos to the claim and contacting the warehouse now.",
+        {"solution_offer.acting_now"},
+        True,
+    ),
+    (
+        "Our trial ran out before the audit finished.",
+        "I've extended the trial by ten days so you can finish it.",
+        {"solution_offer.completed"},
+        True,
+    ),
+    (
+        "The locker ate my parcel code.",
+        "Please raise it through the app's help page with the locker number.",
+        {"solution_offer.please"},
+        True,
+    ),
+    (
+        "The dentist's claim was rejected for a missing code.",
+        "Ask your dentist to resubmit it with the code on the form.",
+        {"solution_offer.instruction"},
+        True,
+    ),
+    # A document sent is not a step; a noun at the start of a sentence is not an order.
+    (
+        "My card to my gran never arrived.",
+        "Please find our delivery standards attached.",
+        set(),
+        False,
+    ),
+    ("My storm claim was turned down.", "Claim decisions are final once issued.", set(), False),
+    (
+        "Your seats are cramped.",
+        "We're adding a new aircraft to the fleet each month.",
+        set(),
+        False,
+    ),
 ]
 
 
