@@ -305,6 +305,34 @@ APOLOGY_CASES: list[Case] = [
         set(),
         False,
     ),
+    # From a fifth round of blind replies: repair before a question, regret on a
+    # condition, and a rule with "sorry" added are not apologies.
+    (
+        "My locker code doesn't work, fed up.",
+        "Sorry, could you tell me which locker it is?",
+        set(),
+        False,
+    ),
+    (
+        "The trainer was rude about my form.",
+        "Sorry if you were disappointed with the session.",
+        set(),
+        False,
+    ),
+    (
+        "You told us the hall was free that day.",
+        "I'm sorry if there was any confusion.",
+        set(),
+        False,
+    ),
+    (
+        "I need the premium plan unlocked for my course.",
+        "Course licences aren't given out to personal accounts, sorry.",
+        set(),
+        False,
+    ),
+    ("My bill doubled.", "Sorry, I'm not sure I follow - doubled since when?", set(), False),
+    ("The van never came.", "I'm so sorry, could you send me the order number?", EXPLICIT, True),
 ]
 
 
@@ -834,6 +862,69 @@ EMOTION_CASES: list[Case] = [
         "Losing a tenner to the machine at the depot is so frustrating.",
         VALIDATION,
         True,
+    ),
+    # From a fifth round of blind replies.
+    (
+        "Our dog swallowed a toy and needed surgery on Friday.",
+        "That must have been a terrifying Friday for you.",
+        VALIDATION,
+        True,
+    ),
+    (
+        "They left the sofa in the hallway.",
+        "That's a rotten way for the move to end.",
+        VALIDATION,
+        True,
+    ),
+    (
+        "The grant hasn't come and I borrowed rent from my brother.",
+        "Borrowing rent sounds really uncomfortable.",
+        VALIDATION,
+        True,
+    ),
+    (
+        "I work nights and I'm new in town.",
+        "Working nights makes it so much harder to meet people.",
+        VALIDATION,
+        True,
+    ),
+    (
+        "My father died last week and I need to close his account.",
+        "Please accept our condolences.",
+        {"emotional_acknowledgement.sympathy"},
+        True,
+    ),
+    (
+        "I typed the wrong account number, I feel like an idiot.",
+        "Honestly, that's an easy mistake to make.",
+        VALIDATION,
+        True,
+    ),
+    (
+        "I've reported the broken heater four times.",
+        "Four reports would test anyone's patience.",
+        VALIDATION,
+        True,
+    ),
+    (
+        "The printer jammed right before my exam.",
+        "No wonder the morning felt so rushed.",
+        VALIDATION,
+        True,
+    ),
+    ("The mock exam went badly.", "Mock results are the worst.", VALIDATION, True),
+    # Telling the customer not to worry, and "unfair" about a policy, are not acknowledgement.
+    (
+        "I'm scared the pension was overpaid.",
+        "Thanks for letting us know, and there's no need to worry.",
+        set(),
+        False,
+    ),
+    (
+        "My son's ticket can't be changed?",
+        "It would be unfair to other travellers to make an exception.",
+        set(),
+        False,
     ),
 ]
 
@@ -1880,6 +1971,74 @@ SOLUTION_CASES: list[Case] = [
         set(),
         False,
     ),
+    # From a fifth round of blind replies: actions in more forms.
+    (
+        "The desk I booked is taken.",
+        "I've reserved the corner desk for you all week.",
+        COMPLETED,
+        True,
+    ),
+    ("My prints came out dark.", "I've queued a free reprint; it ships tomorrow.", COMPLETED, True),
+    (
+        "Our rental has no child seat.",
+        "I've got a colleague bringing one over to you now.",
+        COMPLETED,
+        True,
+    ),
+    (
+        "My car broke down on the ring road.",
+        "I'm sending roadside assistance to you now.",
+        {"solution_offer.acting_now"},
+        True,
+    ),
+    (
+        "The wardrobe won't fit up the stairs.",
+        "We'll have a two-person crew out to you on Monday morning.",
+        {"solution_offer.promised"},
+        True,
+    ),
+    (
+        "We were billed for 40 seats.",
+        "A corrected invoice will be issued by Friday.",
+        {"solution_offer.promised"},
+        True,
+    ),
+    (
+        "The promo code says invalid.",
+        "Here's a fresh code: WINTER5.",
+        {"solution_offer.momentary"},
+        True,
+    ),
+    (
+        "The VPN drops every hour.",
+        "Could you send me the VPN logs so I can see where it fails?",
+        {"solution_offer.contact_request"},
+        True,
+    ),
+    (
+        "The meeting room wifi rejects my login.",
+        "Forget the Guest-WiFi network and join again with your staff password.",
+        INSTRUCTS,
+        True,
+    ),
+    (
+        "The cake has the wrong name on it.",
+        "If you bring it back to the shop, we'll redo the icing while you wait.",
+        {"solution_offer.conditional_offer"},
+        True,
+    ),
+    (
+        "My interview is tomorrow and I'm a mess.",
+        "First thing I'd do is write three examples on a card.",
+        {"solution_offer.modal_suggestion"},
+        True,
+    ),
+    # Advice about outlook, a treat and a past perfect are not steps.
+    ("My therapist is leaving.", "Try to see it as a new beginning!", set(), False),
+    ("My dog died and I can't focus.", "Focus on the happy memories.", set(), False),
+    ("I'm caring for my mum alone.", "Remember to look after yourself too.", set(), False),
+    ("Thanks for the upgrade!", "We're happy to start your weekend with a treat!", set(), False),
+    ("I forgot my bag in the cab.", "I'd already sent the driver home by then.", set(), False),
 ]
 
 
