@@ -333,6 +333,19 @@ APOLOGY_CASES: list[Case] = [
     ),
     ("My bill doubled.", "Sorry, I'm not sure I follow - doubled since when?", set(), False),
     ("The van never came.", "I'm so sorry, could you send me the order number?", EXPLICIT, True),
+    # Our error owned, and regret conditional on the customer's expectations.
+    (
+        "I got a court summons but I pay by direct debit!",
+        "That summons should never have gone out.",
+        EXPLICIT,
+        True,
+    ),
+    (
+        "The glass candle arrived smashed.",
+        "Sorry if the packaging wasn't up to your expectations.",
+        set(),
+        False,
+    ),
 ]
 
 
@@ -925,6 +938,31 @@ EMOTION_CASES: list[Case] = [
         "It would be unfair to other travellers to make an exception.",
         set(),
         False,
+    ),
+    # From a sixth round of blind replies (phone, e-mail and chat registers).
+    (
+        "The power cut is on Thursday and my husband uses oxygen.",
+        "That sounds really frightening.",
+        VALIDATION,
+        True,
+    ),
+    (
+        "After what happened to my neighbour I don't want a smart meter.",
+        "I can completely see why you'd be wary.",
+        VALIDATION,
+        True,
+    ),
+    (
+        "My parcel has been stuck for ten days.",
+        "Ten days must feel like forever.",
+        VALIDATION,
+        True,
+    ),
+    (
+        "My premium went up by sixty pounds with no claims.",
+        "That would put anyone's nose out of joint.",
+        VALIDATION,
+        True,
     ),
 ]
 
@@ -2039,6 +2077,50 @@ SOLUTION_CASES: list[Case] = [
     ("I'm caring for my mum alone.", "Remember to look after yourself too.", set(), False),
     ("Thanks for the upgrade!", "We're happy to start your weekend with a treat!", set(), False),
     ("I forgot my bag in the cab.", "I'd already sent the driver home by then.", set(), False),
+    # From a sixth round of blind replies: actions said on the phone and in chat.
+    (
+        "My claim has been open for three weeks.",
+        "Bear with me, I'm just pulling up your claim now.",
+        {"solution_offer.acting_now"},
+        True,
+    ),
+    (
+        "The nurse we saw was the wrong one.",
+        "I've got him booked with the asthma nurse on Tuesday.",
+        COMPLETED,
+        True,
+    ),
+    (
+        "My renewal price went up a lot.",
+        "What I can do is match last year's price.",
+        COMPLETED,
+        True,
+    ),
+    (
+        "I'd rather not get the install letters.",
+        "Do you want me to take you off the install list?",
+        {"solution_offer.offer_question"},
+        True,
+    ),
+    (
+        "Our tutor cancelled three times.",
+        "I will assign a new tutor by this evening.",
+        COMMITS,
+        True,
+    ),
+    (
+        "Where is my refund?",
+        "Kindly give me a moment while I check the status.",
+        {"solution_offer.momentary"},
+        True,
+    ),
+    (
+        "The photo upload fails every time.",
+        "If you crop it slightly, it'll go through.",
+        {"solution_offer.suggestion"},
+        True,
+    ),
+    ("Dr Patel was brilliant with mum.", "I'll pass your thanks on to Dr Patel.", set(), False),
 ]
 
 
