@@ -346,6 +346,32 @@ APOLOGY_CASES: list[Case] = [
         set(),
         False,
     ),
+    # A bare "Sorry," prefacing a rule or a refusal, and blame put outside "our control".
+    (
+        "Can I take my hoverboard on the tram?",
+        "Sorry, hoverboards aren't permitted on any of our trams.",
+        set(),
+        False,
+    ),
+    (
+        "Can I change the colour after ordering?",
+        "Sorry, unfortunately that isn't something we can do once it's dispatched.",
+        set(),
+        False,
+    ),
+    (
+        "My sofa is now five weeks late.",
+        "Sorry, but supplier delays are outside our control.",
+        set(),
+        False,
+    ),
+    # Regret for an inability caused by a fault is still regret.
+    (
+        "I can't order anything on your app.",
+        "I'm so sorry, we're unable to take orders while the app is down.",
+        EXPLICIT,
+        True,
+    ),
 ]
 
 
@@ -964,6 +990,26 @@ EMOTION_CASES: list[Case] = [
         VALIDATION,
         True,
     ),
+    # An understatement of the customer's ordeal, understood; the ordeal itself, judged.
+    (
+        "Still waiting on my deposit back from the letting agent.",
+        "We know waiting on a deposit isn't ideal.",
+        VALIDATION,
+        True,
+    ),
+    (
+        "Nine days with no hot water and two kids.",
+        "Nine days without hot water with two little ones is awful.",
+        VALIDATION,
+        True,
+    ),
+    (
+        "The lift in my block broke again.",
+        "A whole week of stairs with shopping is far too long.",
+        VALIDATION,
+        True,
+    ),
+    ("How long do refunds take?", "Refunds take five working days.", set(), False),
 ]
 
 
@@ -1352,6 +1398,21 @@ LISTENING_CASES: list[Case] = [
     ),
     ("When is it coming then?", "Can I have your order number please?", set(), False),
     ("mi router the wee light's goin on n off", "Sorry, what was that?", set(), False),
+    # An interjection put as a question asks nothing; a link or a sign-off echoes nothing.
+    ("That finale was incredible!", "Wasn't it?! Glad you enjoyed it.", set(), False),
+    ("Best album of the year, no contest.", "Right?! ^Rosa", set(), False),
+    (
+        "Does the Orbi speaker work with Android?",
+        "All the details are at orbi.com/android-speakers",
+        set(),
+        False,
+    ),
+    (
+        "Thanks to Marta for sorting my refund so fast!",
+        "Thank you for the kind words! ^Marta",
+        set(),
+        False,
+    ),
 ]
 
 
@@ -2121,6 +2182,73 @@ SOLUTION_CASES: list[Case] = [
         True,
     ),
     ("Dr Patel was brilliant with mum.", "I'll pass your thanks on to Dr Patel.", set(), False),
+    # A request for details with no purpose is not a step; with one, or a promise, it is.
+    ("My refund never arrived.", "Please DM us your details.", set(), False),
+    ("The heater is leaking.", "Hi, please DM us. ^Jo", set(), False),
+    ("My parcel is missing.", "Could you send us your order number?", set(), False),
+    (
+        "My parcel is missing.",
+        "Could you send us your order number so we can chase the courier?",
+        set(),
+        True,
+    ),
+    (
+        "My parcel is missing.",
+        "Please DM us your order number. We'll take a closer look today.",
+        COMMITS,
+        True,
+    ),
+    # Feedback and suggestions passed on, and holding replies, are not steps.
+    ("Bring back the old menu!", "We've passed your suggestion on to the chefs.", set(), False),
+    (
+        "Huge thanks to the driver on the 42 today.",
+        "We'll make sure this reaches the driver.",
+        set(),
+        False,
+    ),
+    (
+        "When is the new model out?",
+        "Keep an eye on our socials for news later this year.",
+        set(),
+        False,
+    ),
+    # Work under way, fixes coming, compensation, menu paths and alternatives are.
+    (
+        "No broadband in the whole street since lunch.",
+        "We've got a technician repairing the cabinet on your street now.",
+        COMPLETED,
+        True,
+    ),
+    (
+        "The app crashes when I open my basket.",
+        "A fix is going out tonight.",
+        {"solution_offer.fix_coming"},
+        True,
+    ),
+    (
+        "The match stream died for an hour.",
+        "We're adding 300 coins to every account for the outage.",
+        {"solution_offer.compensation"},
+        True,
+    ),
+    (
+        "How do I stop the alarm chirping?",
+        "Go into Settings > Sounds > Alerts and untick Chirp.",
+        {"solution_offer.menu_path"},
+        True,
+    ),
+    (
+        "I'm locked out of my card.",
+        "We can't unlock it from here, but the app can, or call 0800 123 456.",
+        {"solution_offer.alternative_step"},
+        True,
+    ),
+    (
+        "The birthday cake has the wrong name.",
+        "I've put a new order through for Saturday morning.",
+        COMPLETED,
+        True,
+    ),
 ]
 
 

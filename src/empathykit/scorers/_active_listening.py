@@ -47,6 +47,10 @@ _SUBORDINATE_RE = re.compile(
     r"\s+(?:i|we|he|she|they|it|you|people|everyone|someone)\b",
     re.I,
 )
+#: Blockers that only veto echoes: the user's exclude_phrases, a letter's salutation and
+#: closing, links and sign-offs.
+_FRAME = frozenset({"letter_frame", "boilerplate"})
+_NO_ECHO = _FRAME | {"excluded"}
 _COMPANY_RE = re.compile(r"\b(?:we|we're|we’re|we've|we’ve|we'll|we’ll|our|us)\b", re.I)
 _SECOND_PERSON_RE = re.compile(
     r"\b(?:you|your|yours|yourself|you're|you’re|you've|you’ve|you'd|you’d|you'll|you’ll|u|ur)\b",
@@ -142,7 +146,7 @@ class ActiveListening:
         excluded = [
             m.span()
             for blocker in self.cues.blockers
-            if blocker.rule in (f"{self.name}.excluded", f"{self.name}.letter_frame")
+            if blocker.rule.partition(".")[2] in _NO_ECHO
             for m in blocker.finditer(turn.text, turn.folded, turn.keys)
         ]
         if excluded:  # the user's exclude_phrases and a letter's frame veto echoes in them
@@ -196,7 +200,8 @@ class ActiveListening:
         generic = suggestions + [
             m.span()
             for blocker in self.cues.blockers
-            if blocker.rule != f"{self.name}.letter_frame"  # "Hi Sam, when did it start?"
+            # "Hi Sam, when did it start?": the frame and a link are not generic questions
+            if blocker.rule.partition(".")[2] not in _FRAME
             for m in blocker.finditer(turn.text, turn.folded, turn.keys)
         ]
         shared_offsets = [turn.token_spans[i][0] for ids in shared.values() for i in ids]
