@@ -372,6 +372,25 @@ APOLOGY_CASES: list[Case] = [
         EXPLICIT,
         True,
     ),
+    # A bare "Sorry, but…" prefaces an excuse; "that's our pricing" is a policy.
+    (
+        "My curry took an hour and a half.",
+        "Sorry, but Saturdays are always hectic in the kitchen.",
+        set(),
+        False,
+    ),
+    (
+        "My premium nearly doubled this year.",
+        "I'm sorry, but that's our pricing for this year.",
+        set(),
+        False,
+    ),
+    (
+        "My curry took an hour and a half.",
+        "I'm so sorry, but we'll refund the meal.",
+        EXPLICIT,
+        True,
+    ),
 ]
 
 
@@ -1010,6 +1029,45 @@ EMOTION_CASES: list[Case] = [
         True,
     ),
     ("How long do refunds take?", "Refunds take five working days.", set(), False),
+    # Feelings named in more frames: "I'd be climbing the walls", "would wear anyone
+    # down", "makes total sense", "must feel deflating", "not the evening you planned".
+    (
+        "The builders have been drilling next door since six every morning.",
+        "Six every morning? I'd be climbing the walls.",
+        VALIDATION,
+        True,
+    ),
+    (
+        "I've been on my own in the flat since the kids moved out.",
+        "That kind of quiet would wear anyone down.",
+        VALIDATION,
+        True,
+    ),
+    (
+        "I keep crying over the old house.",
+        "Missing the house you raised them in makes total sense.",
+        VALIDATION,
+        True,
+    ),
+    (
+        "Rejected again, fifth interview this month.",
+        "Five interviews and another no, that must feel deflating.",
+        VALIDATION,
+        True,
+    ),
+    (
+        "The band cancelled an hour before our wedding reception.",
+        "That is not the evening you planned, and that's on us.",
+        VALIDATION,
+        True,
+    ),
+    (
+        "The fire alarm went off at 3am because of your sensor.",
+        "That's mortifying with the whole building outside.",
+        VALIDATION,
+        True,
+    ),
+    ("Can I move my booking?", "That makes sense, I'll check the diary.", set(), False),
 ]
 
 
@@ -1413,6 +1471,8 @@ LISTENING_CASES: list[Case] = [
         set(),
         False,
     ),
+    # Asking for the claim or policy number every chat asks for is no listening.
+    ("My car was hit in a car park.", "Okay. Can I take your policy number, please?", set(), False),
 ]
 
 
@@ -2249,6 +2309,67 @@ SOLUTION_CASES: list[Case] = [
         COMPLETED,
         True,
     ),
+    # More forms of acting: an action after "and", a room got ready, a recall put on, a
+    # redirect, a clipped "Checking your holds now." / "New code sent.", "I'm removing…".
+    (
+        "The driver went the long way and I paid double.",
+        "I've checked the route and refunded the difference to your card.",
+        COMPLETED,
+        True,
+    ),
+    (
+        "The heating in room 12 is broken.",
+        "I've got a warmer room ready for you on the first floor.",
+        COMPLETED,
+        True,
+    ),
+    (
+        "I sent the money to the wrong account!",
+        "I've put a recall request on the payment.",
+        COMPLETED,
+        True,
+    ),
+    (
+        "My parcel went to the wrong locker.",
+        "I've redirected it to the locker you chose.",
+        COMPLETED,
+        True,
+    ),
+    (
+        "My library hold disappeared.",
+        "Checking your holds now.",
+        {"solution_offer.brief_action"},
+        True,
+    ),
+    ("My entry code expired.", "New code sent.", {"solution_offer.brief_action"}, True),
+    (
+        "The clinic marked me as a no-show but I was there.",
+        "I'm removing the no-show from your record.",
+        {"solution_offer.acting_now"},
+        True,
+    ),
+    (
+        "The cake order is for tomorrow, not today.",
+        "No problem — I'll move it to tomorrow at noon.",
+        COMMITS,
+        True,
+    ),
+    (
+        "Two of my loans hit the renewal limit.",
+        "I can extend them both by a week from here.",
+        COMMITS,
+        True,
+    ),
+    # Encouragement and thanks for getting in touch are no steps.
+    ("My car failed its MOT.", "We'll get through this together.", set(), False),
+    ("I just feel so alone lately.", "I'm here if you need to talk.", set(), False),
+    (
+        "Your engineer was brilliant today.",
+        "Thank you for taking the time to send us your feedback.",
+        set(),
+        False,
+    ),
+    ("This market drop is scary!", "Please stay calm.", set(), False),
 ]
 
 

@@ -52,7 +52,7 @@ _TOKEN_RE = re.compile(_TOKEN_PATTERN)
 # (The first mark is matched before the look-behind that checks it starts the run, so
 # that the engine can skip ahead to the next mark instead of trying every character.)
 _SENTENCE_END_RE = re.compile(r"[.!?…](?<![.!?…][.!?…])[.!?…]*+[\"'’”)\]]*+(?=\s)|\n")
-_CLAUSE_PUNCT = frozenset(",;:.!?…()\n")
+_CLAUSE_PUNCT = frozenset(",;:.!?…()\n—–")
 _STEMMER = SnowballStemmer("english")
 _CAPS_WORD_RE = re.compile(r"[A-Z](?<!\w[A-Z])[A-Z]{2,}(?!\w)")  # first letter first, as above
 _REPEAT_PUNCT_RE = re.compile(r"[!?]{2,}")
