@@ -391,6 +391,18 @@ APOLOGY_CASES: list[Case] = [
         EXPLICIT,
         True,
     ),
+    # Regret at losing the customer, a tacked-on "sorry" after an exclusion, repair.
+    ("Close my account, I've had enough.", "We're sorry to see you go.", set(), False),
+    ("I'm switching to another bank.", "Sorry to lose you.", set(), False),
+    (
+        "My grandad died last week and I can't face the paperwork.",
+        "I'm so sorry to hear you're going through this.",
+        EXPLICIT,
+        True,
+    ),
+    ("Why didn't my code work on the rug?", "The code excludes rugs, sorry.", set(), False),
+    ("Can I download this film?", "That title isn't available offline, sorry.", set(), False),
+    ("CANCEL", "Sorry, I didn't quite understand that.", set(), False),
 ]
 
 
@@ -406,6 +418,7 @@ def test_apology(customer: str, agent: str, rules: set[str], shows: bool) -> Non
 
 SYMPATHY = {"emotional_acknowledgement.sympathy"}
 VALIDATION = {"emotional_acknowledgement.validation"}
+PREDICATE = {"emotional_acknowledgement.validation_predicate"}
 POSITIVE = {"emotional_acknowledgement.positive"}
 
 EMOTION_CASES: list[Case] = [
@@ -918,7 +931,7 @@ EMOTION_CASES: list[Case] = [
     (
         "The ticket machine at the depot took my tenner and gave nothing.",
         "Losing a tenner to the machine at the depot is so frustrating.",
-        VALIDATION,
+        PREDICATE,
         True,
     ),
     # From a fifth round of blind replies.
@@ -1068,6 +1081,37 @@ EMOTION_CASES: list[Case] = [
         True,
     ),
     ("Can I move my booking?", "That makes sense, I'll check the diary.", set(), False),
+    # A negation in the subject does not cancel the predicate; one in the predicate does.
+    (
+        "My exams start Monday and my router died.",
+        "Exams and no internet is genuinely stressful.",
+        PREDICATE,
+        True,
+    ),
+    ("Is it a big problem?", "It is not so frustrating, honestly.", set(), False),
+    # A feeling normalised, stakes understood, the body's state named.
+    (
+        "I'm so angry at my sister for missing the funeral.",
+        "Anger is a really common part of grief.",
+        VALIDATION,
+        True,
+    ),
+    (
+        "The train's cancelled and my job interview is at ten.",
+        "I know how much is riding on it.",
+        VALIDATION,
+        True,
+    ),
+    (
+        "Been at the bus stop 50 minutes in the sleet.",
+        "Sorry, you must be freezing.",
+        VALIDATION,
+        True,
+    ),
+    ("Cancel my landline please.", "Easily done!", set(), False),
+    # Invitations and farewells are not acknowledgements.
+    ("I'm off to Lisbon tomorrow!", "We'd love to hear about the trip.", set(), False),
+    ("Close my account.", "We're sorry to see you go.", set(), False),
 ]
 
 
@@ -1473,6 +1517,12 @@ LISTENING_CASES: list[Case] = [
     ),
     # Asking for the claim or policy number every chat asks for is no listening.
     ("My car was hit in a car park.", "Okay. Can I take your policy number, please?", set(), False),
+    (
+        "The heating engineer never came.",
+        "Please can you provide your account number and the postcode of the flat?",
+        set(),
+        False,
+    ),
 ]
 
 
@@ -2370,6 +2420,80 @@ SOLUTION_CASES: list[Case] = [
         False,
     ),
     ("This market drop is scary!", "Please stay calm.", set(), False),
+    # Staff sent out, a case handed on, a pass e-mailed, a charge removed, a step after
+    # "but"; a charge upheld and how everyone's refunds are processed are not actions.
+    (
+        "My bin was missed again.",
+        "A crew will collect it on Wednesday morning.",
+        {"solution_offer.team_commitment"},
+        True,
+    ),
+    (
+        "The shower in room 30 is cold.",
+        "Maintenance will be up within the hour.",
+        {"solution_offer.team_commitment"},
+        True,
+    ),
+    (
+        "Someone's spending on my card right now!",
+        "I'm connecting you to our fraud team now.",
+        {"solution_offer.acting_now"},
+        True,
+    ),
+    (
+        "My boarding pass won't load at the gate.",
+        "I've emailed your boarding pass to you.",
+        COMPLETED,
+        True,
+    ),
+    (
+        "I was charged a late fee but paid on time.",
+        "The late fee has been removed from your account.",
+        COMPLETED,
+        True,
+    ),
+    (
+        "You lost my suitcase.",
+        "We're sorry these items have been removed from your luggage.",
+        set(),
+        False,
+    ),
+    (
+        "Can you tell me when it's back in stock?",
+        "We can't notify you ourselves, but tap Notify Me on the product page.",
+        INSTRUCTS,
+        True,
+    ),
+    (
+        "The dishwasher you fitted leaks.",
+        "Pop back into the store with your receipt.",
+        INSTRUCTS,
+        True,
+    ),
+    (
+        "Why did you charge me for the scuffs?",
+        "The charges have been applied in line with your lease.",
+        set(),
+        False,
+    ),
+    (
+        "Where's my refund?",
+        "Refunds are being processed as quickly as possible.",
+        set(),
+        False,
+    ),
+    (
+        "Nothing on the new console yet?",
+        "Nothing to share yet, but follow us for news!",
+        set(),
+        False,
+    ),
+    (
+        "My repair booking disappeared.",
+        "Thanks.\n\nKind regards,\nPractice Manager",
+        set(),
+        False,
+    ),
 ]
 
 
