@@ -403,6 +403,21 @@ APOLOGY_CASES: list[Case] = [
     ("Why didn't my code work on the rug?", "The code excludes rugs, sorry.", set(), False),
     ("Can I download this film?", "That title isn't available offline, sorry.", set(), False),
     ("CANCEL", "Sorry, I didn't quite understand that.", set(), False),
+    # "Sorry, we don't…" prefaces a rule; "sorry you weren't happy with…" regrets the
+    # customer's reaction; "…aren't covered, sorry" after "but" is a refusal.
+    ("Do you do a student rate?", "Sorry, we don't offer student discounts.", set(), False),
+    (
+        "The pool was closed all week.",
+        "We're sorry you weren't happy with your stay.",
+        set(),
+        False,
+    ),
+    (
+        "He made me pay by bank transfer.",
+        "I'm sorry, but transfers outside our checkout aren't covered.",
+        set(),
+        False,
+    ),
 ]
 
 
@@ -1112,6 +1127,38 @@ EMOTION_CASES: list[Case] = [
     # Invitations and farewells are not acknowledgements.
     ("I'm off to Lisbon tomorrow!", "We'd love to hear about the trip.", set(), False),
     ("Close my account.", "We're sorry to see you go.", set(), False),
+    # More frames: a long time to watch, sorry for the scare, a cold shower is grim, how
+    # much they mean, more hassle than it should be, a huge load, a real toll, of course.
+    (
+        "The upload has been stuck at 87% for two hours.",
+        "That's a long time to watch a progress bar.",
+        VALIDATION,
+        True,
+    ),
+    ("My vault looked empty!", "Sorry for the scare!", VALIDATION, True),
+    ("The showers are cold again.", "A cold shower in January is grim.", PREDICATE, True),
+    ("My wedding photos vanished.", "I know how much those photos mean.", VALIDATION, True),
+    (
+        "It took me twenty minutes to find the cancel button.",
+        "That's more hassle than it should be.",
+        VALIDATION,
+        True,
+    ),
+    (
+        "I'm caring for my brother and working full time.",
+        "That's a huge load for one person.",
+        VALIDATION,
+        True,
+    ),
+    (
+        "I never get a night off from caring for her.",
+        "Caring for someone around the clock takes a real toll.",
+        VALIDATION,
+        True,
+    ),
+    ("I've explained it six times today.", "Of course you're tired.", VALIDATION, True),
+    ("My chest goes tight and I can't breathe.", "I know they feel terrifying.", VALIDATION, True),
+    ("Console is on wifi.", "Good to know.", set(), False),
 ]
 
 
@@ -2494,6 +2541,72 @@ SOLUTION_CASES: list[Case] = [
         set(),
         False,
     ),
+    # Bookings and rebuilds reported, fixes rolling out, a new part going out, people
+    # who will call; "that's all updated for you", but not "glad it's sorted".
+    (
+        "The gym showers have been cold for a week.",
+        "Our engineer is booked in for tomorrow morning.",
+        COMPLETED,
+        True,
+    ),
+    (
+        "My old photos show as blank squares.",
+        "I've triggered a rebuild of your thumbnails.",
+        COMPLETED,
+        True,
+    ),
+    (
+        "The app won't load.",
+        "Our engineers are rolling out a fix now.",
+        {"solution_offer.fix_coming"},
+        True,
+    ),
+    (
+        "My charging cable stopped working.",
+        "A new cable is going out by courier today.",
+        {"solution_offer.fix_coming"},
+        True,
+    ),
+    (
+        "I was hurt when the scooter's brakes failed.",
+        "A claims handler will contact you within 24 hours.",
+        {"solution_offer.team_commitment"},
+        True,
+    ),
+    ("Here's my new address.", "Thanks, that's all updated for you now.", COMPLETED, True),
+    ("It worked, thanks!", "Great, glad it's sorted!", set(), False),
+    ("Can I book gowns with you?", "No, it's booked through the supplier's site.", set(), False),
+    (
+        "The florist cancelled four days before my wedding.",
+        "Let me see which of our branches can take it on.",
+        LET_ME,
+        True,
+    ),
+    (
+        "My mum's care fees went up without notice.",
+        "Could you tell me which invoices show the new rate so I can compare them?",
+        {"solution_offer.contact_request"},
+        True,
+    ),
+    (
+        "The crew were rude to me.",
+        "Can you tell us the flight number so we can pass this on?",
+        set(),
+        False,
+    ),
+    (
+        "My strap reading is way off.",
+        "Tighten the strap a notch and it should settle.",
+        INSTRUCTS,
+        True,
+    ),
+    (
+        "Battery dies in three hours since the update.",
+        "Which apps show the most use under Settings > Battery?",
+        set(),
+        False,
+    ),
+    ("Your castle set costs £180?!", "Keep an eye on our newsletter for offers.", set(), False),
 ]
 
 
