@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import importlib.resources
 import importlib.util
 import re
 import subprocess
@@ -56,6 +57,22 @@ def _documented() -> set[str]:
             if directive.startswith("auto") or directive in ("data", "function", "class"):
                 found.add(target if target.startswith("empathykit") else f"{module}.{target}")
     return found
+
+
+@pytest.mark.parametrize(
+    "name", ["active_listening", "emotional_acknowledgement", "apology", "solution_offer"]
+)
+def test_every_lexicon_rule_is_named_in_its_scorer_docstring(name: str) -> None:
+    """``rule_weights=`` takes rule ids, so each built-in scorer's docstring names them all."""
+    from empathykit import scorers
+
+    lexicon = importlib.resources.files("empathykit.lexicons") / f"{name}.toml"
+    rules = tomllib.loads(lexicon.read_text(encoding="utf-8"))["rules"]
+    doc = getattr(scorers, name).__doc__ or ""
+    missing = [
+        rule for rule in rules if f"``{rule}``" not in doc and f"``{name}.{rule}``" not in doc
+    ]
+    assert missing == []
 
 
 def test_every_top_level_name_is_in_the_reference() -> None:

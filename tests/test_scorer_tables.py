@@ -403,6 +403,7 @@ APOLOGY_CASES: list[Case] = [
     ("Why didn't my code work on the rug?", "The code excludes rugs, sorry.", set(), False),
     ("Can I download this film?", "That title isn't available offline, sorry.", set(), False),
     ("CANCEL", "Sorry, I didn't quite understand that.", set(), False),
+    ("Student discount on the big plan?", "Not at this time, sorry!", set(), False),
     # "Sorry, we don't…" prefaces a rule; "sorry you weren't happy with…" regrets the
     # customer's reaction; "…aren't covered, sorry" after "but" is a refusal.
     ("Do you do a student rate?", "Sorry, we don't offer student discounts.", set(), False),
@@ -1159,6 +1160,41 @@ EMOTION_CASES: list[Case] = [
     ("I've explained it six times today.", "Of course you're tired.", VALIDATION, True),
     ("My chest goes tight and I can't breathe.", "I know they feel terrifying.", VALIDATION, True),
     ("Console is on wifi.", "Good to know.", set(), False),
+    # A bare, intensified "I'm so sorry." is sympathy; "so sorry for the delay" is not.
+    ("My dad died on Sunday.", "I'm so sorry.", VALIDATION, True),
+    ("Still waiting on my reply.", "We're so sorry for the delay in replying.", set(), False),
+    # More frames: "must have hurt", "a week without the car is a lot", "I hear that
+    # guilt", "you're doing everything you can", "not how your order should show up",
+    # "it's not weird at all", "would wear anyone out", "I'd be puzzled too", "maddening".
+    ("My mum laughed when I failed my test.", "That must have hurt.", VALIDATION, True),
+    (
+        "The garage has had my car all week.",
+        "I know a week without the car is a lot.",
+        VALIDATION,
+        True,
+    ),
+    ("I feel guilty asking for help.", "I hear that guilt.", VALIDATION, True),
+    (
+        "I've tried everything to keep the heating on.",
+        "You're doing everything you can.",
+        VALIDATION,
+        True,
+    ),
+    (
+        "The bag was open and half the fries gone.",
+        "That's not how your order should show up.",
+        VALIDATION,
+        True,
+    ),
+    ("Is it weird I still miss him?", "It's not weird at all.", PREDICATE, True),
+    (
+        "The baby's been coughing all night for a fortnight.",
+        "A fortnight of broken nights would wear anyone out.",
+        VALIDATION,
+        True,
+    ),
+    ("Why was I billed twice?", "I'd be puzzled too.", VALIDATION, True),
+    ("Hundreds of spam emails a day now.", "That sounds maddening.", VALIDATION, True),
 ]
 
 
@@ -2607,6 +2643,69 @@ SOLUTION_CASES: list[Case] = [
         False,
     ),
     ("Your castle set costs £180?!", "Keep an eye on our newsletter for offers.", set(), False),
+    # Doctors and surveyors who will act, remedies in the simple past (not in a question),
+    # "you've been protected", ready to collect, a credit that will post, a passive step,
+    # a path of menus on its own, help offered, "reviewing it now"; not "try again later",
+    # "check out our deals", "make sure Kevin hears", a comparison like "Peanuts > Chips".
+    (
+        "I've been coughing for two weeks.",
+        "The duty doctor will call you back before noon.",
+        {"solution_offer.team_commitment"},
+        True,
+    ),
+    (
+        "My prescription claim was rejected.",
+        "We corrected the coding error and resubmitted the claim.",
+        COMPLETED,
+        True,
+    ),
+    ("My connection was cancelled.", "Have we rebooked you yet?", set(), False),
+    (
+        "Will I miss my connection?",
+        "You've been protected on the later flight, no action needed.",
+        COMPLETED,
+        True,
+    ),
+    (
+        "I've only got two days of insulin left.",
+        "Your insulin will be ready at the Reno store by 3pm.",
+        {"solution_offer.promised"},
+        True,
+    ),
+    (
+        "Where's my money from the dispute?",
+        "The $84 credit will post to your account within two days.",
+        {"solution_offer.promised"},
+        True,
+    ),
+    (
+        "My photos vanished after the update.",
+        "Deleted files can be restored from Recently Deleted.",
+        YOU_CAN,
+        True,
+    ),
+    (
+        "Where did undo send go?",
+        "Settings > General > Undo Send.",
+        {"solution_offer.menu_path"},
+        True,
+    ),
+    ("Peanuts or breadsticks?", "Peanuts > Breadsticks.", set(), False),
+    (
+        "I'm drowning in debt.",
+        "A debt charity can help. Would you like their numbers?",
+        {"solution_offer.offer_details"},
+        True,
+    ),
+    ("I sent the DM an hour ago.", "We're reviewing it now.", {"solution_offer.acting_now"}, True),
+    ("I can't get through on the phone.", "Please try calling again later.", set(), False),
+    ("Four hours on hold!", "Check out our latest deals on the website.", set(), False),
+    (
+        "Our driver Kevin was so kind.",
+        "We'll make sure Kevin hears how much it meant.",
+        set(),
+        False,
+    ),
 ]
 
 

@@ -297,8 +297,9 @@ def active_listening(
         extra_phrases: More restatement phrases (rule ``active_listening.custom``).
         extra_patterns: More regular expressions that count.
         exclude_phrases: Phrases never to credit; they veto matches inside them.
-        rule_weights: New weights for the cue rules (``restatement``, ``reference``,
-            ``acknowledgement``, ``dismissive``).
+        rule_weights: New weights for the cue rules (``restatement``, ``reflection``,
+            ``feeling_reference``, ``detail_request``, ``reference``,
+            ``suggestion_question``, ``acknowledgement``, ``dismissive``).
         context_turns: How many earlier customer turns to compare the agent's words with.
 
     Returns:

@@ -24,8 +24,11 @@ def emotional_acknowledgement(
     The opportunity is a customer turn that reports a problem or a negative feeling;
     without one the value is N/A (turn scores still credit shared positive feelings).
 
-    Rules: ``sympathy``, ``validation``, ``positive``, ``understanding`` (partial),
-    ``courtesy`` (partial), plus ``custom`` for your ``extra_phrases``.
+    Rules: ``sympathy``, ``validation``, ``validation_predicate`` ("…is so frustrating",
+    which a negation in the subject does not cancel), ``named_feeling`` (partial),
+    ``positive``, ``reflection`` (partial), ``understanding`` (partial),
+    ``feeling_word`` (partial), ``courtesy`` (partial), plus ``custom`` for your
+    ``extra_phrases``.
 
     Args:
         extra_phrases: More phrases that count.

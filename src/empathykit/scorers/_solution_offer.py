@@ -26,9 +26,10 @@ def solution_offer(
     customer turn that reports a problem or asks for help.
 
     Rules: ``commitment``, ``team_commitment``, ``fix_by``, ``conditional_offer``,
-    ``promised``, ``momentary``, ``acting_now``, ``in_progress``, ``help_offer``,
-    ``let_me``, ``offer_question``, ``brief_action``, ``completed``, ``instruction``,
-    ``please``, ``you_can``, ``suggestion``, ``suggestion_question``,
+    ``promised``, ``momentary``, ``acting_now``, ``compensation``, ``fix_coming``,
+    ``menu_path``, ``alternative_step``, ``in_progress``, ``help_offer``, ``let_me``,
+    ``offer_question``, ``offer_details``, ``brief_action``, ``completed``,
+    ``instruction``, ``please``, ``you_can``, ``suggestion``, ``suggestion_question``,
     ``modal_suggestion``, ``resource_mention``, ``contact_request``, ``resource``, plus
     ``custom`` for your ``extra_phrases``.
 
