@@ -1195,6 +1195,61 @@ EMOTION_CASES: list[Case] = [
     ),
     ("Why was I billed twice?", "I'd be puzzled too.", VALIDATION, True),
     ("Hundreds of spam emails a day now.", "That sounds maddening.", VALIDATION, True),
+    # Support-chat frames: a real shock, heavy news, the hardest part, it makes sense to
+    # feel, a common part of grief, it takes a lot to admit, it really hurts, no deadline;
+    # "…is really poor", "not the response we'd expect", "stoked to hear it".
+    (
+        "Six years together and she ended it over a video call.",
+        "That sounds like a real shock.",
+        VALIDATION,
+        True,
+    ),
+    ("My dad's cancer is back.", "That's such heavy news to carry.", VALIDATION, True),
+    (
+        "Weekends are the worst since I moved here.",
+        "Weekends can be the hardest part when you're new somewhere.",
+        VALIDATION,
+        True,
+    ),
+    (
+        "My ex texted me and I don't know what I feel.",
+        "It makes a lot of sense to feel pulled both ways.",
+        VALIDATION,
+        True,
+    ),
+    (
+        "I keep picking up the phone to call her.",
+        "That's such a common part of grief.",
+        VALIDATION,
+        True,
+    ),
+    ("I think I've been a bad friend.", "It takes a lot to admit that.", VALIDATION, True),
+    (
+        "They laughed at me in front of everyone.",
+        "Being laughed at like that really hurts.",
+        VALIDATION,
+        True,
+    ),
+    (
+        "Everyone says I should be dating again already.",
+        "There's no deadline on that.",
+        PREDICATE,
+        True,
+    ),
+    (
+        "Third failed delivery and I was home every time.",
+        "Three failed attempts is really poor.",
+        PREDICATE,
+        True,
+    ),
+    (
+        "Your staff told me it was not their problem.",
+        "That's not the response we'd expect from our team.",
+        VALIDATION,
+        True,
+    ),
+    ("The 5G here is unreal!", "Stoked to hear it!", POSITIVE, True),
+    ("Is it normal to feel numb?", "Lots of students go through this.", set(), False),
 ]
 
 
@@ -2706,6 +2761,61 @@ SOLUTION_CASES: list[Case] = [
         set(),
         False,
     ),
+    # Support-chat suggestions: "some people find it helps to…", "would setting … help?",
+    # "you may be able to apply…", "let's break it into sections"; not "try not to
+    # worry" or "I'd be furious too in your position". A fix time, a clipped "Refund
+    # sent.", a refund pushed through, a place on a list; not a vote passed on.
+    (
+        "My thoughts race when I try to sleep.",
+        "Some people find it helps to keep a notepad by the bed.",
+        {"solution_offer.suggestion"},
+        True,
+    ),
+    (
+        "My days have no shape since I lost my job.",
+        "Would setting a fixed wake-up time help?",
+        {"solution_offer.suggestion"},
+        True,
+    ),
+    (
+        "My anxiety wrecked my exams.",
+        "You may be able to apply for extenuating circumstances.",
+        YOU_CAN,
+        True,
+    ),
+    (
+        "I still have 800 words to write.",
+        "Let's break the remaining 800 into sections.",
+        LET_ME,
+        True,
+    ),
+    ("I'm so worried about the results.", "Try not to worry too much.", set(), False),
+    ("They fired me by text.", "I'd be furious too in your position.", set(), False),
+    (
+        "No signal in the whole town since lunch.",
+        "Our techs are on it, expected fix by 9pm tonight.",
+        {"solution_offer.fix_coming"},
+        True,
+    ),
+    (
+        "They sent me a curry instead of my pizza.",
+        "Refund sent for the pizza.",
+        {"solution_offer.brief_action"},
+        True,
+    ),
+    (
+        "Still waiting on my £64 refund.",
+        "I've pushed the £64 refund through now.",
+        COMPLETED,
+        True,
+    ),
+    (
+        "There are no delivery slots this week and I can't get out.",
+        "I've put you on our priority list for any cancelled slots.",
+        COMPLETED,
+        True,
+    ),
+    ("Bring back the mint one!", "I'll pass your vote on to our buying team!", set(), False),
 ]
 
 
