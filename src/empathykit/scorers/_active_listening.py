@@ -78,7 +78,8 @@ class ActiveListening:
     you…", "just to confirm", "you mentioned"); and weak acknowledgement tokens ("I see").
     "As I already said" is a penalty. Generic questions ("How can I help?"), offers put as
     questions and identity checks earn nothing, and nothing in a letter's salutation or
-    closing ("Dear Mr Novak," … "Kind regards,") counts as an echo.
+    closing ("Dear Mr Novak," … "Kind regards,"), a link or a sign-off ("^Marta") counts
+    as an echo.
 
     Attributes:
         name: ``"active_listening"``.
@@ -149,7 +150,7 @@ class ActiveListening:
             if blocker.rule.partition(".")[2] in _NO_ECHO
             for m in blocker.finditer(turn.text, turn.folded, turn.keys)
         ]
-        if excluded:  # the user's exclude_phrases and a letter's frame veto echoes in them
+        if excluded:  # exclude_phrases, a letter's frame, links and sign-offs veto echoes
             shared = {
                 s: kept
                 for s, ids in shared.items()
