@@ -69,7 +69,7 @@ def test_agreement_floor(
 
 
 #: Floors on the project's own written replies (benchmarks/data/written_replies.jsonl),
-#: which ship with the repository, so this gate runs everywhere. The 1,940 replies were
+#: which ship with the repository, so this gate runs everywhere. The 2,140 replies were
 #: written and labelled by BEHAVIOURS.md without looking at the rules, in batches; each
 #: batch's first, blind run measured generalisation (F1 0.778 / 0.800 / 0.962 / 0.874 on
 #: the first 220; on 120 written after two rounds of fixes, 0.800 / 0.848 / 0.886 /
@@ -84,7 +84,9 @@ def test_agreement_floor(
 #: 0.872 / 0.875 / 0.960 / 0.864; on the last 200, US brand support on Twitter and replies
 #: late in long conversations, 0.852 / 0.939 / 0.985 / 0.832 and 0.840 / 0.698 / 1.000 /
 #: 0.857; on the last 200, UK/Irish/Australian social media and emotional-support chats,
-#: 0.869 / 0.871 / 1.000 / 0.936 and 0.821 / 0.732 / 1.000 / 0.800). The rules were then
+#: 0.869 / 0.871 / 1.000 / 0.936 and 0.821 / 0.732 / 1.000 / 0.800; on the last 200, tech
+#: support on Twitter and South Asian / African English service, 0.825 / 0.828 / 1.000 /
+#: 0.885 and 0.818 / 0.840 / 0.921 / 0.855). The rules were then
 #: fixed from their errors, so the set now guards against regressions.
 WRITTEN_FLOORS: dict[str, tuple[float, float]] = {
     "active_listening": (0.905, 0.82),
@@ -110,7 +112,7 @@ def test_written_replies_floor(written_results: dict[str, dict[str, Any]], behav
     """ROC-AUC and F1 on the project's own labelled replies stay at or above their floors."""
     auc_floor, f1_floor = WRITTEN_FLOORS[behaviour]
     row = written_results[behaviour]
-    assert row["n"] == 1940
+    assert row["n"] == 2140
     assert row["auc"] >= auc_floor, f"written {behaviour}: ROC-AUC {row['auc']:.3f} < {auc_floor}"
     assert row["f1"] >= f1_floor, f"written {behaviour}: F1 {row['f1']:.3f} < {f1_floor}"
 

@@ -404,6 +404,15 @@ APOLOGY_CASES: list[Case] = [
     ("Can I download this film?", "That title isn't available offline, sorry.", set(), False),
     ("CANCEL", "Sorry, I didn't quite understand that.", set(), False),
     ("Student discount on the big plan?", "Not at this time, sorry!", set(), False),
+    # The formal passive and Swahili regret; a bare "Sorry," before "cannot be reversed".
+    ("My recharge failed twice.", "Inconvenience is regretted.", EXPLICIT, True),
+    ("The token never came.", "Pole sana for the trouble.", EXPLICIT, True),
+    (
+        "I sent the money to the wrong number.",
+        "Sorry, once a transfer is completed it cannot be reversed.",
+        set(),
+        False,
+    ),
     # "Sorry, we don't…" prefaces a rule; "sorry you weren't happy with…" regrets the
     # customer's reaction; "…aren't covered, sorry" after "but" is a refusal.
     ("Do you do a student rate?", "Sorry, we don't offer student discounts.", set(), False),
@@ -1250,6 +1259,31 @@ EMOTION_CASES: list[Case] = [
     ),
     ("The 5G here is unreal!", "Stoked to hear it!", POSITIVE, True),
     ("Is it normal to feel numb?", "Lots of students go through this.", set(), False),
+    # "Must be tiring", "sorry you're dealing with that", "sorry about your experience",
+    # "fair to be irritated", "every reason to feel let down", "sorry for the alarm",
+    # "that is shocking".
+    ("Your app logs me out every day.", "That must be tiring to fix every day.", VALIDATION, True),
+    (
+        "Someone got into my account.",
+        "I'm sorry you're dealing with that.",
+        VALIDATION,
+        True,
+    ),
+    (
+        "The map sent me into a field.",
+        "We're sorry about your experience with Maps.",
+        VALIDATION,
+        True,
+    ),
+    ("The food went to the wrong tower.", "Totally fair to be irritated.", VALIDATION, True),
+    (
+        "It was sold as new but it's used.",
+        "You have every reason to feel let down.",
+        VALIDATION,
+        True,
+    ),
+    ("I got a cancellation email!", "I'm sorry for the alarm this caused.", VALIDATION, True),
+    ("They sent soap instead of a phone.", "That is shocking.", VALIDATION, True),
 ]
 
 
@@ -2816,6 +2850,64 @@ SOLUTION_CASES: list[Case] = [
         True,
     ),
     ("Bring back the mint one!", "I'll pass your vote on to our buying team!", set(), False),
+    # Steps in other words: create a filter, copy your text, dial a code, forward the SMS
+    # to a number, re-upload a scan, "emptying the bin should free up space"; remedies
+    # promised or done: "will be resolved within…", "₹147 will be credited…", "I've
+    # regenerated it", "marked it for reconciliation". Not: "Copy.", "try after some
+    # time", "please forward your confirmation #." (a bare request).
+    (
+        "School emails keep going to spam.",
+        "Create a filter for the school and tick Never send to Spam.",
+        INSTRUCTS,
+        True,
+    ),
+    (
+        "Docs crashes when I paste.",
+        "In Chrome, copy your text somewhere safe first.",
+        INSTRUCTS,
+        True,
+    ),
+    ("How do I check my loan balance?", "Dial *561*4# and choose option 2.", INSTRUCTS, True),
+    (
+        "A stranger called asking for my OTP.",
+        "Please forward the caller's number to our fraud team at 7726.",
+        {"solution_offer.please"},
+        True,
+    ),
+    (
+        "My application was rejected.",
+        "Please re-upload a clear scan of the slip.",
+        {"solution_offer.please"},
+        True,
+    ),
+    (
+        "My storage is full.",
+        "Emptying your recycle bin should free up the space.",
+        {"solution_offer.suggestion"},
+        True,
+    ),
+    (
+        "My bill is wrong again.",
+        "Your complaint will be resolved within 5 working days.",
+        {"solution_offer.promised"},
+        True,
+    ),
+    (
+        "I never asked for the caller tune.",
+        "The ₹147 you were charged will be credited within 48 hours.",
+        {"solution_offer.promised"},
+        True,
+    ),
+    ("The token failed to generate.", "I've regenerated it now.", COMPLETED, True),
+    (
+        "My fee payment isn't showing.",
+        "I have marked it for manual reconciliation.",
+        COMPLETED,
+        True,
+    ),
+    ("Any update on my flight?", "Copy.", set(), False),
+    ("Recharge is failing.", "Please try after some time.", set(), False),
+    ("My bag is lost.", "Please forward your confirmation #.", set(), False),
 ]
 
 
