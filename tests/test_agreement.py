@@ -69,7 +69,7 @@ def test_agreement_floor(
 
 
 #: Floors on the project's own written replies (benchmarks/data/written_replies.jsonl),
-#: which ship with the repository, so this gate runs everywhere. The 2,140 replies were
+#: which ship with the repository, so this gate runs everywhere. The 2,240 replies were
 #: written and labelled by BEHAVIOURS.md without looking at the rules, in batches; each
 #: batch's first, blind run measured generalisation (F1 0.778 / 0.800 / 0.962 / 0.874 on
 #: the first 220; on 120 written after two rounds of fixes, 0.800 / 0.848 / 0.886 /
@@ -89,36 +89,49 @@ def test_agreement_floor(
 #: 0.885 and 0.818 / 0.840 / 0.921 / 0.855). The rules were then
 #: fixed from their errors, so the set now guards against regressions.
 WRITTEN_FLOORS: dict[str, tuple[float, float]] = {
-    "active_listening": (0.905, 0.82),
-    "emotional_acknowledgement": (0.965, 0.955),
+    "active_listening": (0.90, 0.82),
+    "emotional_acknowledgement": (0.965, 0.95),
     "apology": (0.99, 0.99),
     "solution_offer": (0.96, 0.95),
 }
 
 
-#: The whole set's floors came down as harder replies joined it; the first 840 replies
-#: (the set as it stood on 2026-12-04, before the last 1,300 joined) keep the floors they
-#: had then, so no loosened bound can hide a regression on them.
-EARLY_REPLIES = 840
-EARLY_FLOORS: dict[str, tuple[float, float]] = {
-    "active_listening": (0.94, 0.80),
-    "emotional_acknowledgement": (0.99, 0.98),
-    "apology": (0.99, 0.99),
-    "solution_offer": (0.98, 0.975),
+#: The whole set's floors came down as harder replies joined it; each earlier state of the
+#: set keeps the floors it had then, so no loosened bound can hide a regression on it: the
+#: first 840 replies (the set on 2026-12-04, before 1,300 more joined) and the first 2,140
+#: (the set on 2026-12-05, before the peer-support, Twitter, near-miss and phone-call
+#: batches joined).
+PREFIX_FLOORS: dict[int, dict[str, tuple[float, float]]] = {
+    840: {
+        "active_listening": (0.94, 0.80),
+        "emotional_acknowledgement": (0.99, 0.98),
+        "apology": (0.99, 0.99),
+        "solution_offer": (0.98, 0.975),
+    },
+    2140: {
+        "active_listening": (0.905, 0.82),
+        "emotional_acknowledgement": (0.965, 0.955),
+        "apology": (0.99, 0.99),
+        "solution_offer": (0.96, 0.95),
+    },
 }
 
 
-@pytest.mark.parametrize("behaviour", sorted(EARLY_FLOORS))
-def test_early_written_replies_keep_their_floors(behaviour: str) -> None:
-    """The first 840 written replies still meet the floors they had before the set grew."""
+@pytest.mark.parametrize(
+    ("replies", "behaviour"),
+    [(replies, behaviour) for replies, floors in PREFIX_FLOORS.items() for behaviour in floors],
+)
+def test_earlier_written_replies_keep_their_floors(replies: int, behaviour: str) -> None:
+    """The set as it stood earlier still meets the floors it had before it grew."""
     validate = _validate_module()
     items = validate.load_items(ROOT / "benchmarks" / "data" / "written_replies.jsonl")
-    table, _ = validate.evaluate(items[:EARLY_REPLIES])
+    table, _ = validate.evaluate(items[:replies])
     row = table[behaviour]
-    auc_floor, f1_floor = EARLY_FLOORS[behaviour]
-    assert row["n"] == EARLY_REPLIES
-    assert row["auc"] >= auc_floor, f"early {behaviour}: ROC-AUC {row['auc']:.3f} < {auc_floor}"
-    assert row["f1"] >= f1_floor, f"early {behaviour}: F1 {row['f1']:.3f} < {f1_floor}"
+    auc_floor, f1_floor = PREFIX_FLOORS[replies][behaviour]
+    assert row["n"] == replies
+    label = f"first {replies} replies, {behaviour}"
+    assert row["auc"] >= auc_floor, f"{label}: ROC-AUC {row['auc']:.3f} < {auc_floor}"
+    assert row["f1"] >= f1_floor, f"{label}: F1 {row['f1']:.3f} < {f1_floor}"
 
 
 @pytest.fixture(scope="module")
@@ -137,7 +150,7 @@ def test_written_replies_floor(written_results: dict[str, dict[str, Any]], behav
     """ROC-AUC and F1 on the project's own labelled replies stay at or above their floors."""
     auc_floor, f1_floor = WRITTEN_FLOORS[behaviour]
     row = written_results[behaviour]
-    assert row["n"] == 2140
+    assert row["n"] == 2240
     assert row["auc"] >= auc_floor, f"written {behaviour}: ROC-AUC {row['auc']:.3f} < {auc_floor}"
     assert row["f1"] >= f1_floor, f"written {behaviour}: F1 {row['f1']:.3f} < {f1_floor}"
 

@@ -1284,6 +1284,43 @@ EMOTION_CASES: list[Case] = [
     ),
     ("I got a cancellation email!", "I'm sorry for the alarm this caused.", VALIDATION, True),
     ("They sent soap instead of a phone.", "That is shocking.", VALIDATION, True),
+    # Support-chat forms from a blind set of peer-support replies (12-05)
+    (
+        "My brother hasn't spoken to me since the wedding.",
+        "That sounds unbearable.",
+        VALIDATION,
+        True,
+    ),
+    (
+        "I was rejected after four interviews.",
+        "Four rounds and then a no is crushing.",
+        PREDICATE,
+        True,
+    ),
+    (
+        "My flatmate moved out without a word.",
+        "That would make me doubt everything too.",
+        VALIDATION,
+        True,
+    ),
+    ("I moved here alone for the job.", "A new city can be really isolating.", VALIDATION, True),
+    (
+        "My hands shake before every exam.",
+        "That's a very normal reaction to pressure.",
+        VALIDATION,
+        True,
+    ),
+    ("I don't want to seem needy.", "It's not needy to want a reply.", PREDICATE, True),
+    ("My grandmother died on Sunday.", "Oh, I'm so sorry.", VALIDATION, True),
+    (
+        "Both of them vent to me about each other.",
+        "Sorry you're caught in the middle of that.",
+        VALIDATION,
+        True,
+    ),
+    ("My parcel went to the wrong town.", "I'd be reeling too.", VALIDATION, True),
+    ("The plan is too heavy for me.", "The new plan can be cancelled online.", set(), False),
+    ("Can I get a receipt?", "A normal receipt is emailed on request.", set(), False),
 ]
 
 
@@ -2908,6 +2945,41 @@ SOLUTION_CASES: list[Case] = [
     ("Any update on my flight?", "Copy.", set(), False),
     ("Recharge is failing.", "Please try after some time.", set(), False),
     ("My bag is lost.", "Please forward your confirmation #.", set(), False),
+    # Suggestions from a blind set of peer-support replies (12-05)
+    ("I check the rumour forum all day.", "What if you muted it until Friday?", SUGGESTS, True),
+    (
+        "My laptop repair quote is huge.",
+        "Worth asking the shop about paying monthly.",
+        SUGGESTS,
+        True,
+    ),
+    ("I can't stop texting him at night.", "Maybe turn your phone off at ten.", SUGGESTS, True),
+    (
+        "I don't know anyone in this town.",
+        "Could you pick one club and go this week?",
+        {"solution_offer.suggestion_question"},
+        True,
+    ),
+    (
+        "My boss takes credit for my ideas.",
+        "One trick is to send a recap after each meeting.",
+        SUGGESTS,
+        True,
+    ),
+    ("My family wants me there all week.", "It's okay to stay for just two days.", SUGGESTS, True),
+    (
+        "We barely talk at home.",
+        "Is there a moment when you two could sit down together?",
+        {"solution_offer.suggestion_question"},
+        True,
+    ),
+    ("I might fail again.", "What if you fail? You'd still be you.", set(), False),
+    ("I felt awful all week.", "It's okay to feel awful after that.", set(), False),
+    ("I freeze during recitals.", "How long was it before you could play again?", set(), False),
+    ("He expected me to be fine with it.", "He acted like you should just be fine.", set(), False),
+    ("Thanks, that's all for tonight.", "Okay! Remember we're here all night.", set(), False),
+    ("Can I pay by bank transfer?", "It's fine to pay by transfer.", set(), False),
+    ("I'm not sure what I want.", "What would you like to talk about today?", set(), False),
 ]
 
 
