@@ -428,6 +428,16 @@ APOLOGY_CASES: list[Case] = [
         set(),
         False,
     ),
+    # Brand support on Twitter, from a blind set (12-05)
+    ("My code WINTER5 won't work.", "Sorry, WINTER5 expired on Friday.", set(), False),
+    ("I was charged twice at the till.", "Sorry, we can only refund that in store.", set(), False),
+    (
+        "The app crashed three times tonight.",
+        "I'm sorry. Which version are you on?",
+        EXPLICIT,
+        True,
+    ),
+    ("My order is missing.", "Sorry, which order number is it?", set(), False),
 ]
 
 
@@ -1321,6 +1331,23 @@ EMOTION_CASES: list[Case] = [
     ("My parcel went to the wrong town.", "I'd be reeling too.", VALIDATION, True),
     ("The plan is too heavy for me.", "The new plan can be cancelled online.", set(), False),
     ("Can I get a receipt?", "A normal receipt is emailed on request.", set(), False),
+    # Brand support on Twitter, from a blind set (12-05)
+    (
+        "Lunch is 50 minutes late.",
+        "Fifty minutes for a sandwich, I'd be hangry too.",
+        VALIDATION,
+        True,
+    ),
+    (
+        "The milk was sour a week before its date.",
+        "That's not what you want to find.",
+        VALIDATION,
+        True,
+    ),
+    ("The conductor let me on for free today!", "So glad she made your morning!", POSITIVE, True),
+    ("Saved £30 with the new offer!", "Love that! A great saving.", POSITIVE, True),
+    ("I booked the trip to Lisbon.", "You're going to love it!", set(), False),
+    ("Can you help me move my booking?", "I'd be happy to help with that too.", set(), False),
 ]
 
 
@@ -2980,6 +3007,22 @@ SOLUTION_CASES: list[Case] = [
     ("Thanks, that's all for tonight.", "Okay! Remember we're here all night.", set(), False),
     ("Can I pay by bank transfer?", "It's fine to pay by transfer.", set(), False),
     ("I'm not sure what I want.", "What would you like to talk about today?", set(), False),
+    ("Room 12's heater is broken.", "I've called the duty manager for you.", COMPLETED, True),
+    ("The lift in my building is stuck.", "An engineer is on the way now.", COMPLETED, True),
+    ("I sent the form again.", "Thanks, looking now.", {"solution_offer.brief_action"}, True),
+    (
+        "My pass was refused on the 9:10.",
+        "Just show it to the guard on the next train.",
+        INSTRUCTS,
+        True,
+    ),
+    ("When can I check in?", "Check-in opens at 2pm.", set(), False),
+    (
+        "The app logged me out again.",
+        "Logged out twice in an hour? Which phone is it?",
+        set(),
+        False,
+    ),
 ]
 
 
