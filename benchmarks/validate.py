@@ -25,6 +25,12 @@ it ships with the repository, so it runs where ``../shared/data`` is missing.
 ESConv's support strategy): how many replies carry it, what they map to, and the share
 the scorer credits. It shows where disagreement comes from, e.g. which strategies the
 mapping counts as listening although the behaviour definitions give them nothing.
+
+Each row's JSON also has ``ceiling``: the ROC-AUC of the best possible ordering of the
+replies grouped by the evidence the scorer found (the set of rules that fired on the
+reply, and its turn score), fitted on the labels themselves. No change of rule weights,
+and no way of combining them, can rank these replies better without finding evidence
+the rules do not find today; ``--by-label`` prints it beside the ROC-AUC.
 """
 
 from __future__ import annotations
@@ -33,7 +39,7 @@ import argparse
 import json
 import sys
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -129,6 +135,7 @@ def evaluate(
         b: [] for b in BEHAVIOURS
     }
     raw: dict[str, list[str]] = {b: [] for b in BEHAVIOURS}
+    found: dict[str, list[tuple[object, ...]]] = {b: [] for b in BEHAVIOURS}
     for item in items:
         wanted = [b for b in BEHAVIOURS if item["labels"].get(b) is not None]
         if not wanted:
@@ -141,6 +148,9 @@ def evaluate(
             labels[behaviour].append(label)
             base[behaviour].append(baseline_score(behaviour, item["response"]))
             raw[behaviour].append(str(item.get("raw_label") or "—"))
+            final = len(report.conversation.turns) - 1
+            rules = sorted({e.rule for e in report[behaviour].evidence if e.turn == final})
+            found[behaviour].append((*rules, round(value, 3)))
             if errors:
                 cases[behaviour].append((value, label, item, report))
     table: dict[str, dict[str, Any]] = {}
@@ -163,8 +173,23 @@ def evaluate(
                 "f1": bf,
             },
             "by_label": by_label(scores[behaviour], labels[behaviour], raw[behaviour]),
+            "ceiling": ceiling_auc(found[behaviour], labels[behaviour]),
         }
     return table, _worst(cases, errors) if errors else []
+
+
+def ceiling_auc(groups: Sequence[Hashable], labels: Sequence[int]) -> float | None:
+    """The highest ROC-AUC any scoring that gives every reply of a group the same score
+    can reach: groups ranked by their share of positives (fitted on ``labels``).
+
+    With groups of replies that found the same evidence, it bounds every re-weighting of
+    the rules that found it. ``None`` when one class is absent.
+    """
+    counts: dict[Hashable, list[int]] = {}
+    for group, label in zip(groups, labels, strict=True):
+        counts.setdefault(group, [0, 0])[bool(label)] += 1
+    share = {group: pos / (neg + pos) for group, (neg, pos) in counts.items()}
+    return roc_auc([share[group] for group in groups], labels)
 
 
 def by_label(
@@ -194,7 +219,11 @@ def by_label_lines(results: dict[str, dict[str, dict[str, Any]]]) -> list[str]:
             groups = row["by_label"]
             if list(groups) == ["—"] or len(groups) > MAX_LABEL_GROUPS:
                 continue  # no source labels, or not a category (cs_twitter's raw votes)
-            lines.append(f"\n{dataset} {behaviour}: by source label")
+            ceiling = row.get("ceiling")
+            lines.append(
+                f"\n{dataset} {behaviour}: by source label (ROC-AUC {_fmt(row.get('auc'))}; "
+                f"best ordering of the evidence found, fitted on these labels: {_fmt(ceiling)})"
+            )
             lines.append(
                 f"  {'source label':<32} {'n':>6} {'labelled 1':>10} {'credited':>9} {'mean':>6}"
             )

@@ -194,6 +194,22 @@ def test_by_label_counts_each_source_label() -> None:
     assert any(line.split()[:1] == ["Question"] and "67%" in line for line in lines)
 
 
+def test_ceiling_ranks_evidence_groups_by_their_share_of_positives() -> None:
+    """The ceiling orders groups of replies by how often people credited them: the best
+    any re-weighting of that evidence can do, and never below the scorer's own order."""
+    validate = _validate_module()
+    # Echo-only replies are mostly negative, questions mostly positive, empty ones mixed.
+    groups = ["echo", "echo", "echo", "question", "question", "none", "none"]
+    labels = [0, 0, 1, 1, 1, 1, 0]
+    scores = [0.6, 0.6, 0.6, 0.8, 0.8, 0.0, 0.0]
+    ceiling = validate.ceiling_auc(groups, labels)
+    assert ceiling == pytest.approx(validate.roc_auc([1 / 3] * 3 + [1.0] * 2 + [0.5] * 2, labels))
+    assert ceiling > validate.roc_auc(scores, labels)
+    # One group for everything ranks nothing: chance.
+    assert validate.ceiling_auc(["same"] * 4, [1, 0, 1, 0]) == pytest.approx(0.5)
+    assert validate.ceiling_auc(["a", "b"], [1, 1]) is None
+
+
 def test_a_file_without_dataset_fields_is_named_by_its_stem(tmp_path: Path) -> None:
     """Labelled items need no ``dataset`` field: the file's name stands in for it."""
     validate = _validate_module()
