@@ -1613,6 +1613,13 @@ LISTENING_CASES: list[Case] = [
         DETAIL_QUESTION,
         True,
     ),
+    # ...so on its own, with none of the customer's details, it is partial credit only.
+    (
+        "My router keeps dropping the connection.",
+        "Have you tried switching it off and on again?",
+        {"active_listening.suggestion_question"},
+        False,
+    ),
     # Bare acknowledgement tokens: partial credit at most.
     ("My train ticket was charged twice.", "I see.", ACKNOWLEDGES, False),
     ("The parcel was crushed when it arrived.", "Got it.", ACKNOWLEDGES, False),
