@@ -1787,6 +1787,19 @@ YOU_CAN = {"solution_offer.you_can"}
 SUGGESTS = {"solution_offer.suggestion"}
 
 SOLUTION_CASES: list[Case] = [
+    # "before / until you could" narrates what happened; "before you can…" sets a step.
+    (
+        "The lift got stuck between floors and I was trapped inside.",
+        "That sounds terrifying. How long was it before you could get out?",
+        set(),
+        False,
+    ),
+    (
+        "Why can't I check in for tomorrow's flight?",
+        "You must have a seat assigned before you can check in, and you can pick one in the app.",
+        YOU_CAN,
+        True,
+    ),
     # Gladness about a fix already made closes the chat; it proposes nothing new.
     ("Thanks, the line works now.", "You're welcome! Glad we could sort it.", set(), False),
     ("Thanks, the line works now.", "So happy I was able to help you out.", set(), False),
