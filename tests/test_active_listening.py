@@ -121,6 +121,26 @@ def test_words_that_only_share_a_stem_with_a_generic_word_are_still_echoed() -> 
     assert ("active_listening.reflects_details", "customers") not in _rules_and_texts(unrelated)
 
 
+def test_a_number_word_echoes_the_customers_digits() -> None:
+    """ "Twelve years" restates the customer's "12 years", and "two" their "2", with the
+    credit of a number (a count shows the detail was taken in); "one" is no count."""
+    echoed = [
+        ("I got the redundancy letter today. 12 years at that company.", "Twelve years.", "Twelve"),
+        ("I failed my driving test by 2 points.", "Ah, two points is such a narrow miss.", "two"),
+    ]
+    for customer, agent, number in echoed:
+        report = empathykit.score([("customer", customer), ("agent", agent)])
+        found = {(e.rule, e.text) for e in report["active_listening"].evidence}
+        assert ("active_listening.reflects_details", number) in found, agent
+        turn_score = report["active_listening"].turn_scores[1]
+        assert turn_score is not None, agent
+        assert turn_score >= 0.5, agent
+    unrelated = [("customer", "I ordered 1 lamp."), ("agent", "Which one would you like?")]
+    assert not any(
+        rule == "active_listening.reflects_details" for rule, _ in _rules_and_texts(unrelated)
+    )
+
+
 def test_a_letters_frame_is_no_echo_but_a_line_after_thanks_still_is() -> None:
     """The customer's name in "Dear …" and the team under "Kind regards," are manners, not
     details heard; a chat reply's content after a "Thanks!" line still echoes."""

@@ -80,14 +80,47 @@ SPECIFIC_MIN_CONTENT_WORDS = 3
 #: its own, so echoing one is not mistaken for the other (and a generic word's stem does
 #: not swallow it).
 STEM_EXCEPTIONS = {"customs": "customs", "evening": "evening", "evenings": "evening"}
+#: Number words and the digits they stand for: "twelve years" echoes "12 years". ("one"
+#: is left out: "the one I ordered", "one of them" are seldom a count.)
+NUMBER_WORDS = {
+    "zero": "0",
+    "two": "2",
+    "three": "3",
+    "four": "4",
+    "five": "5",
+    "six": "6",
+    "seven": "7",
+    "eight": "8",
+    "nine": "9",
+    "ten": "10",
+    "eleven": "11",
+    "twelve": "12",
+    "thirteen": "13",
+    "fourteen": "14",
+    "fifteen": "15",
+    "sixteen": "16",
+    "seventeen": "17",
+    "eighteen": "18",
+    "nineteen": "19",
+    "twenty": "20",
+    "thirty": "30",
+    "forty": "40",
+    "fifty": "50",
+    "sixty": "60",
+    "seventy": "70",
+    "eighty": "80",
+    "ninety": "90",
+    "hundred": "100",
+}
 
 
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """Snowball stem of a lower-case word (cached: common words repeat), except for a few
-    words whose stem would merge them with an unrelated word: "customs" stays "customs",
-    not "custom" like "customer"."""
-    return STEM_EXCEPTIONS.get(word) or str(_STEMMER.stem(word))
+    words whose stem would merge them with an unrelated word ("customs" stays "customs",
+    not "custom" like "customer") and number words, which stand for their digits
+    ("twelve" is "12"; "one" is left as it is)."""
+    return STEM_EXCEPTIONS.get(word) or NUMBER_WORDS.get(word) or str(_STEMMER.stem(word))
 
 
 #: Most token spellings the token cache holds before it starts again.
@@ -196,7 +229,8 @@ class TurnAnalysis:
         tokens: Every token, lower-cased, with curly apostrophes made straight.
         negations: Indices of tokens that negate ("not", "never", "can't").
         content: Indices of content tokens (not stop words, not punctuation).
-        stems: Snowball stems of the content tokens, aligned with :attr:`content`.
+        stems: Snowball stems of the content tokens, aligned with :attr:`content`;
+            number words stand as digits ("twelve" is "12").
         sentiment: VADER scores, for customer turns only.
         tone: ALL-CAPS and repeated-punctuation counts, for customer turns only.
         signals: What makes the turn an opportunity, for customer turns only.
