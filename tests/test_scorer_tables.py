@@ -457,6 +457,27 @@ PREDICATE = {"emotional_acknowledgement.validation_predicate"}
 POSITIVE = {"emotional_acknowledgement.positive"}
 
 EMOTION_CASES: list[Case] = [
+    # The experience validated, and a state of distress understood in an idiom.
+    (
+        "The damp in my flat is back and my son's asthma is worse.",
+        "That is not something anyone should have to live with.",
+        VALIDATION,
+        True,
+    ),
+    (
+        "I've chased this refund four times now.",
+        "You shouldn't have to deal with this.",
+        VALIDATION,
+        True,
+    ),
+    (
+        "Third missed delivery this week, I give up.",
+        "It's completely understandable that you're at the end of your tether.",
+        VALIDATION,
+        True,
+    ),
+    # ...but not a rule stated about a charge.
+    ("Why was I charged a late fee?", "You shouldn't have to pay a late fee online.", set(), False),
     # Feelings named in the forms of supportive talk.
     (
         "My boss keeps adding deadlines and I can't sleep.",
