@@ -476,6 +476,26 @@ EMOTION_CASES: list[Case] = [
         VALIDATION,
         True,
     ),
+    # Self-blame answered, and an ordeal's toll named.
+    (
+        "I clicked the fake link and typed in my card number, I feel so stupid.",
+        "You're honestly not an idiot, those messages fool thousands of people.",
+        PREDICATE,
+        True,
+    ),
+    (
+        "Night shifts all week, I'm wrecked.",
+        "Night shifts really take it out of you.",
+        PREDICATE,
+        True,
+    ),
+    ("Can I pay the fee by card?", "We'll take it out of your account on Friday.", set(), False),
+    (
+        "Night shifts all week, I'm wrecked.",
+        "Night shifts can really take it out of you.",
+        PREDICATE,
+        True,
+    ),
     # ...but not a rule stated about a charge.
     ("Why was I charged a late fee?", "You shouldn't have to pay a late fee online.", set(), False),
     # Feelings named in the forms of supportive talk.
