@@ -1828,6 +1828,33 @@ YOU_CAN = {"solution_offer.you_can"}
 SUGGESTS = {"solution_offer.suggestion"}
 
 SOLUTION_CASES: list[Case] = [
+    # A remedy already under way, said briefly.
+    (
+        "Lost my phone on the bus, need a new SIM asap",
+        "Nightmare. New SIM's in the post.",
+        COMPLETED,
+        True,
+    ),
+    (
+        "The blender you sent is cracked.",
+        "So sorry! The replacement is on its way.",
+        COMPLETED,
+        True,
+    ),
+    (
+        "Please cancel my veg box after this week.",
+        "Done: I've set your veg box subscription to end after Friday's delivery.",
+        COMPLETED,
+        True,
+    ),
+    (
+        "My loan phone never came.",
+        "We've set you up with a loan phone from the Leeds store.",
+        COMPLETED,
+        True,
+    ),
+    # ...not news about the customer's own order, nor a note to oneself.
+    ("Where's my order?", "Your order is on its way.", set(), False),
     # "before / until you could" narrates what happened; "before you can…" sets a step.
     (
         "The lift got stuck between floors and I was trapped inside.",
