@@ -1637,6 +1637,26 @@ LISTENING_CASES: list[Case] = [
         True,
     ),
     ("My landlord didn't answer.", "You mean he never called back?", RESTATES, True),
+    # The customer's story about someone else, restated from the start of a sentence.
+    (
+        "We were chatting every day and now nothing. She still posts online though.",
+        "hmm so she's active online, just not with you.",
+        RESTATES,
+        True,
+    ),
+    (
+        "I lent my brother the deposit in March.",
+        "Okay. So he never paid it back?",
+        RESTATES,
+        True,
+    ),
+    # ...not "so" joining a consequence to the sentence before it.
+    (
+        "My daughter's bag never arrived.",
+        "The desk at the airport knows best, so she's welcome to ask there.",
+        set(),
+        False,
+    ),
     ("The vet was closed so nobody came to the dog.", "So you can relax now.", set(), False),
     ("My landlord didn't answer.", "If you mean that, fine.", set(), False),
     # Echoing general words ("maybe", "start") is not restating a detail.
