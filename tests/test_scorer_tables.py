@@ -39,6 +39,13 @@ def _check(name: str, customer: str, agent: str, rules: set[str], shows: bool) -
 EXPLICIT = {"apology.explicit"}
 
 APOLOGY_CASES: list[Case] = [
+    # "Sorry if this sounds…" softens what follows; it regrets nothing.
+    (
+        "I don't know if my parents will ever accept me.",
+        "Sorry if this sounds cliché, but a lot of parents take time.",
+        set(),
+        False,
+    ),
     # Regret for the customer's view of what happened, not for what happened.
     (
         "The courier was rude to my mother.",
@@ -476,6 +483,15 @@ EMOTION_CASES: list[Case] = [
         VALIDATION,
         True,
     ),
+    # A hard situation called hard, with feeling; not a hedge, nor the agent's own past.
+    (
+        "My mum reads all my messages and says it's her phone plan so she can.",
+        "Being 17 and having no private space is genuinely hard.",
+        PREDICATE,
+        True,
+    ),
+    ("When will my parcel arrive?", "It's really hard to say, sorry.", set(), False),
+    ("I feel so alone since the breakup.", "I was really lonely after mine.", set(), False),
     # Self-blame answered, and an ordeal's toll named.
     (
         "I clicked the fake link and typed in my card number, I feel so stupid.",
