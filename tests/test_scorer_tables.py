@@ -1864,6 +1864,14 @@ YOU_CAN = {"solution_offer.you_can"}
 SUGGESTS = {"solution_offer.suggestion"}
 
 SOLUTION_CASES: list[Case] = [
+    # Where to take the step, then the step.
+    (
+        "Left my glasses in a cab last night, any way to get them back?",
+        "In the app go to Your Trips, pick last night's ride and tap 'I lost an item'.",
+        INSTRUCTS,
+        True,
+    ),
+    ("How do I turn off renewal?", "From your account page select Billing.", INSTRUCTS, True),
     # A remedy already under way, said briefly.
     (
         "Lost my phone on the bus, need a new SIM asap",
