@@ -1864,6 +1864,19 @@ YOU_CAN = {"solution_offer.you_can"}
 SUGGESTS = {"solution_offer.suggestion"}
 
 SOLUTION_CASES: list[Case] = [
+    # What others do, offered as a way to try; not a remark about others.
+    (
+        "I don't know what to do with her things. Her bed is still by the radiator.",
+        "Some people keep one thing out and pack the rest into a box for later.",
+        SUGGESTS,
+        True,
+    ),
+    (
+        "It's been a month and I still cry every day.",
+        "Some people take longer to heal.",
+        set(),
+        False,
+    ),
     # Where to take the step, then the step.
     (
         "Left my glasses in a cab last night, any way to get them back?",
