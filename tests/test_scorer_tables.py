@@ -1864,6 +1864,28 @@ YOU_CAN = {"solution_offer.you_can"}
 SUGGESTS = {"solution_offer.suggestion"}
 
 SOLUTION_CASES: list[Case] = [
+    # Reassurance, hopes and offers to help in general are no concrete step.
+    (
+        "I can't stop thinking about the breakup.",
+        "I'm positive you can get past this!",
+        set(),
+        False,
+    ),
+    (
+        "My son won't talk to me since the move.",
+        "I hope that I can help you a little. What happened after the move?",
+        set(),
+        False,
+    ),
+    ("Hi, I have a question.", "Hi Sam, is there something we can help you with?", set(), False),
+    (
+        "I froze in the interview.",
+        "You have good instincts when you can face a situation.",
+        set(),
+        False,
+    ),
+    # ...while "when you can, call us" still gives the step.
+    ("My card was blocked.", "When you can, give us a call on 0800 123 456.", INSTRUCTS, True),
     # What others do, offered as a way to try; not a remark about others.
     (
         "I don't know what to do with her things. Her bed is still by the radiator.",
