@@ -39,6 +39,21 @@ def _check(name: str, customer: str, agent: str, rules: set[str], shows: bool) -
 EXPLICIT = {"apology.explicit"}
 
 APOLOGY_CASES: list[Case] = [
+    # A refusal, a holding filler and not knowing, each softened by "sorry", regret nothing.
+    ("Can you refund the admin fee?", "Sorry, no, admin fees are never refunded.", set(), False),
+    ("No, sorry, that's not how it works.", "No, sorry, we can't extend the offer.", set(), False),
+    ("Please be quick, the flat is freezing.", "Sorry, one moment.", set(), False),
+    ("Is the blue one coming back?", "Sorry, we don't know a restock date yet!", set(), False),
+    # ...while regret that names no or a moment still regrets.
+    ("My parcel is a week late.", "I'm so sorry, no one should wait that long.", EXPLICIT, True),
+    ("My parcel is a week late.", "Sorry for the wait, one moment.", EXPLICIT, True),
+    # A negation before a dash does not reach the apology after it.
+    (
+        "Your colleague promised a call back on Monday.",
+        "That call should have come and it didn't - I'm sorry.",
+        EXPLICIT,
+        True,
+    ),
     # "Sorry if this sounds…" softens what follows; it regrets nothing.
     (
         "I don't know if my parents will ever accept me.",
@@ -464,6 +479,30 @@ PREDICATE = {"emotional_acknowledgement.validation_predicate"}
 POSITIVE = {"emotional_acknowledgement.positive"}
 
 EMOTION_CASES: list[Case] = [
+    # The customer's ordeal judged, or named in an exclamation.
+    (
+        "The waiter poured soup on my jacket and then laughed.",
+        "That sounds mortifying.",
+        VALIDATION,
+        True,
+    ),
+    ("The venue cancelled the day before the party!", "What a worry that must be.", set(), True),
+    ("The invoice is wrong again.", "What a nightmare! Let me look.", set(), True),
+    (
+        "The shower in our room was cold all weekend.",
+        "Three days without a hot shower isn't acceptable.",
+        set(),
+        True,
+    ),
+    (
+        "Someone logged in to my account from abroad!",
+        "A login you didn't make is alarming, I understand.",
+        PREDICATE,
+        True,
+    ),
+    # ...not a price remarked on, nor a plain count of days.
+    ("How much is the lunch deal?", "What a shock of a price for a sandwich.", set(), False),
+    ("When will it arrive?", "Five days isn't long to wait for a custom order.", set(), False),
     # The experience validated, and a state of distress understood in an idiom.
     (
         "The damp in my flat is back and my son's asthma is worse.",
@@ -1425,6 +1464,41 @@ ACKNOWLEDGES = {"active_listening.acknowledgement"}
 DISMISSES = {"active_listening.dismissive"}
 
 LISTENING_CASES: list[Case] = [
+    # The topic every support chat names shows the topic, not a detail heard.
+    (
+        "The booking for my mum is under the wrong surname.",
+        "Sorry, what's the booking reference?",
+        set(),
+        False,
+    ),
+    ("I'd like to cancel my account.", "You can cancel it under Account > Settings.", set(), False),
+    (
+        "My order never turned up.",
+        "What's the order number and the email it's under?",
+        set(),
+        False,
+    ),
+    # A remedy offered as a question asks nothing about the case.
+    (
+        "The flowers for my sister's birthday came a day late.",
+        "Would you like a refund of the delivery fee or a voucher?",
+        set(),
+        False,
+    ),
+    # "Sorry you feel that way" disowns the feeling it names.
+    (
+        "I've been charged twice and I'm fed up with it.",
+        "We're sorry you feel that way.",
+        set(),
+        False,
+    ),
+    # ...while the specifics still count.
+    (
+        "My order 5521 came with the lid cracked.",
+        "Sorry about order 5521 - is the crack on the lid or the base?",
+        DETAIL_QUESTION,
+        True,
+    ),
     # Service boilerplate that happens to share a general word is not a restatement.
     (
         "Looking forward to my first trip with you!",
@@ -1731,7 +1805,7 @@ LISTENING_CASES: list[Case] = [
     ("My card was declined at the pharmacy.", "What was your question again?", set(), False),
     (
         "My card was declined at the pharmacy.",
-        "What's the problem with the card reader there?",
+        "What's the problem with the reader at the pharmacy?",
         {"active_listening.detail_question"},
         True,
     ),
@@ -1864,6 +1938,33 @@ YOU_CAN = {"solution_offer.you_can"}
 SUGGESTS = {"solution_offer.suggestion"}
 
 SOLUTION_CASES: list[Case] = [
+    # A remedy offered as a question; the account locked; a visit booked; crews on site.
+    (
+        "The flowers for my sister's birthday came a day late.",
+        "Would you like a refund of the delivery fee or a voucher?",
+        set(),
+        True,
+    ),
+    (
+        "Someone has been using my card!",
+        "I've locked the card while we look into it.",
+        COMPLETED,
+        True,
+    ),
+    (
+        "There's damp coming through the bedroom wall.",
+        "A surveyor has been booked for Thursday morning.",
+        COMPLETED,
+        True,
+    ),
+    ("The whole street has no power.", "Engineers are on site now.", COMPLETED, True),
+    # ...but "what can I sort out for you?" offers nothing yet.
+    (
+        "I just want to talk to a person.",
+        "You've got one! What can I sort out for you?",
+        set(),
+        False,
+    ),
     # Reassurance, hopes and offers to help in general are no concrete step.
     (
         "I can't stop thinking about the breakup.",

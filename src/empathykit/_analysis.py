@@ -283,8 +283,8 @@ class TurnAnalysis:
     def is_negated(self, start: int, window: int = NEGATION_WINDOW) -> bool:
         """True when a negation stands within ``window`` tokens before ``start``.
 
-        The look-back stops at clause punctuation, so in "I can't log in, sorry" the
-        "can't" does not negate "sorry".
+        The look-back stops at clause punctuation (and a hyphen with a space before it,
+        used as a dash), so in "I can't log in, sorry" the "can't" does not negate "sorry".
         """
         if not self.negations:
             return False
@@ -297,6 +297,11 @@ class TurnAnalysis:
             token = self.tokens[index]
             if token in _CLAUSE_PUNCT:
                 return False
+            if (
+                token == "-"
+                and self.text[self.token_spans[index][0] - 1 : self.token_spans[index][0]].isspace()
+            ):
+                return False  # a spaced hyphen is a dash: "it didn't - I'm sorry"
             if index in self.negations:
                 return True
         return False
