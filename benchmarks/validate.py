@@ -17,7 +17,7 @@ Usage::
     python benchmarks/validate.py --by-label            # also: how each source label scored
     python benchmarks/validate.py benchmarks/data/written_replies.jsonl  # the project's own
 
-``benchmarks/data/written_replies.jsonl`` holds 2,340 support and emotional-support replies
+``benchmarks/data/written_replies.jsonl`` holds 2,420 support and emotional-support replies
 that the developers wrote and labelled by BEHAVIOURS.md (with a one-line ``why`` per item):
 it ships with the repository, so it runs where ``../shared/data`` is missing.
 

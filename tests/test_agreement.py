@@ -69,7 +69,7 @@ def test_agreement_floor(
 
 
 #: Floors on the project's own written replies (benchmarks/data/written_replies.jsonl),
-#: which ship with the repository, so this gate runs everywhere. The 2,340 replies were
+#: which ship with the repository, so this gate runs everywhere. The 2,420 replies were
 #: written and labelled by BEHAVIOURS.md without looking at the rules, in batches; each
 #: batch's first, blind run measured generalisation (F1 0.778 / 0.800 / 0.962 / 0.874 on
 #: the first 220; on 120 written after two rounds of fixes, 0.800 / 0.848 / 0.886 /
@@ -86,21 +86,23 @@ def test_agreement_floor(
 #: 0.857; on the last 200, UK/Irish/Australian social media and emotional-support chats,
 #: 0.869 / 0.871 / 1.000 / 0.936 and 0.821 / 0.732 / 1.000 / 0.800; on the last 200, tech
 #: support on Twitter and South Asian / African English service, 0.825 / 0.828 / 1.000 /
-#: 0.885 and 0.818 / 0.840 / 0.921 / 0.855). The rules were then
+#: 0.885 and 0.818 / 0.840 / 0.921 / 0.855; on the last 280, peer support, Twitter brand
+#: support and near misses in live chat, 0.850 / 0.734 / 0.962 / 0.758, 0.774 / 0.923 /
+#: 0.952 / 0.893 and 0.830 / 0.868 / 0.885 / 0.925). The rules were then
 #: fixed from their errors, so the set now guards against regressions.
 WRITTEN_FLOORS: dict[str, tuple[float, float]] = {
-    "active_listening": (0.89, 0.815),
-    "emotional_acknowledgement": (0.965, 0.95),
-    "apology": (0.99, 0.99),
-    "solution_offer": (0.96, 0.95),
+    "active_listening": (0.90, 0.835),
+    "emotional_acknowledgement": (0.97, 0.955),
+    "apology": (0.995, 0.99),
+    "solution_offer": (0.965, 0.955),
 }
 
 
 #: The whole set's floors came down as harder replies joined it; each earlier state of the
 #: set keeps the floors it had then, so no loosened bound can hide a regression on it: the
-#: first 840 replies (the set on 2026-12-04, before 1,300 more joined) and the first 2,140
-#: (the set on 2026-12-05, before the peer-support, Twitter, near-miss and phone-call
-#: batches joined).
+#: first 840 replies (the set on 2026-12-04, before 1,300 more joined), the first 2,140
+#: (the set on the morning of 2026-12-05, before the peer-support and Twitter batches
+#: joined) and the first 2,340 (before the near-miss batch joined).
 PREFIX_FLOORS: dict[int, dict[str, tuple[float, float]]] = {
     840: {
         "active_listening": (0.94, 0.80),
@@ -109,10 +111,16 @@ PREFIX_FLOORS: dict[int, dict[str, tuple[float, float]]] = {
         "solution_offer": (0.98, 0.975),
     },
     2140: {
-        "active_listening": (0.905, 0.82),
+        "active_listening": (0.91, 0.835),
         "emotional_acknowledgement": (0.965, 0.955),
         "apology": (0.99, 0.99),
         "solution_offer": (0.96, 0.95),
+    },
+    2340: {
+        "active_listening": (0.90, 0.835),
+        "emotional_acknowledgement": (0.97, 0.955),
+        "apology": (0.995, 0.995),
+        "solution_offer": (0.965, 0.955),
     },
 }
 
@@ -150,7 +158,7 @@ def test_written_replies_floor(written_results: dict[str, dict[str, Any]], behav
     """ROC-AUC and F1 on the project's own labelled replies stay at or above their floors."""
     auc_floor, f1_floor = WRITTEN_FLOORS[behaviour]
     row = written_results[behaviour]
-    assert row["n"] == 2340
+    assert row["n"] == 2420
     assert row["auc"] >= auc_floor, f"written {behaviour}: ROC-AUC {row['auc']:.3f} < {auc_floor}"
     assert row["f1"] >= f1_floor, f"written {behaviour}: F1 {row['f1']:.3f} < {f1_floor}"
 
