@@ -19,13 +19,10 @@ from empathykit._analysis import customer_cues
 from empathykit._keys import (
     KeyIndex,
     alternatives,
-    first_chars,
-    guarded,
     required_keys,
     text_keys,
 )
 from empathykit._lexicon import (
-    Cue,
     CueSet,
     builtin_cues,
     compile_cues,
@@ -288,110 +285,3 @@ def test_every_bundled_cue_is_searched_only_where_its_keys_are() -> None:
         cues.blockers[number].rule for cues in _all_sets() for number in cues._blocker_index.always
     ]
     assert [] == unkeyed
-
-
-# -- first_chars and guarded: a look-ahead for where a match can start -------------------
-
-
-@pytest.mark.parametrize(
-    ("pattern", "expected"),
-    [
-        (r"(?<!\w)sorry", {"s"}),
-        (r"(?<!['’]m\s)(?<!\bam\s)\b(?:sorry|apolog\w*)", {"s", "a"}),  # guards skipped
-        (r"(?:so)?rry", {"s", "r"}),  # an optional first part: both can start it
-        (r"\b(?:we|i)(?:'ll|\s+will)", {"w", "i"}),
-        (r"[a-c]x|:\(", {"a", "b", "c", ":"}),
-        (r"(?>ab|c)d", {"a", "c"}),
-        (r"(?=\w)x*y", {"x", "y"}),
-    ],
-)
-def test_first_chars_examples(pattern: str, expected: set[str]) -> None:
-    assert frozenset(expected) == first_chars(pattern)
-
-
-@pytest.mark.parametrize(
-    "pattern",
-    [
-        r"\w+ing",  # a category: any word character
-        r"x?",  # may match nothing
-        r"(?:\bsorry)?",
-        r"(?i:sorry)",  # its own flags: "S" and "ſ" start a match too
-        r"[^a]b",  # a negated class
-        r".x",
-        r"\d+",
-    ],
-)
-def test_first_chars_none_when_they_cannot_be_told(pattern: str) -> None:
-    assert None is first_chars(pattern)
-
-
-def test_first_chars_none_for_a_case_insensitive_pattern() -> None:
-    assert None is first_chars("sorry", re.IGNORECASE)
-
-
-def test_guarded_keeps_a_pattern_that_sets_its_own_flags() -> None:
-    assert "(?x) sorry" == guarded("(?x) sorry")
-    assert r"\w+" == guarded(r"\w+")
-
-
-GUARD_ATOMS = st.sampled_from(
-    [
-        "sorry", "we", "i", "so", "'ll", ":", r"\w*", r"\s+", r"[^\w.!?\n]+", r"\b",
-        r"(?<!\w)", r"(?!\w)", r"(?<=\s)", r"(?=\w)", r"(?<![\w'])", r"[sz]", r"[a-d]",
-        r"e?", ".", r"\S+", "x{2,3}", r"(?i:so)", r"(?>we|i)", "$", "^", r"\d",
-    ]
-)  # fmt: skip
-
-
-@st.composite
-def guard_patterns(draw: st.DrawFn, depth: int = 0) -> str:
-    items = []
-    for _ in range(draw(st.integers(1, 4))):
-        if depth < 2 and draw(st.integers(0, 3)) == 0:
-            branches = draw(st.lists(guard_patterns(depth + 1), min_size=1, max_size=3))
-            quantifier = draw(st.sampled_from(["", "", "?", "*+", "++", "{1,2}", "{0}"]))
-            items.append("(?:" + "|".join(branches) + ")" + quantifier)
-        else:
-            items.append(draw(GUARD_ATOMS))
-    return "".join(items)
-
-
-@given(guard_patterns(), turn_texts())
-def test_every_match_starts_with_one_of_its_first_chars(pattern: str, text: str) -> None:
-    chars = first_chars(pattern)
-    if chars is None:
-        return
-    for match in re.finditer(pattern, text):
-        assert match.end() > match.start(), pattern  # first_chars is None when empty
-        assert text[match.start()] in chars, (pattern, match.group())
-
-
-@given(guard_patterns(), turn_texts())
-def test_a_guarded_pattern_finds_the_same_matches(pattern: str, text: str) -> None:
-    plain = [(m.span(), m.groups()) for m in re.finditer(pattern, text)]
-    assert plain == [(m.span(), m.groups()) for m in re.finditer(guarded(pattern), text)]
-
-
-def test_a_verbose_pattern_ending_in_a_comment_still_compiles() -> None:
-    """Wrapped in a group, a pattern whose last line is a comment would lose the
-    group's closing bracket to it: such a pattern is searched unguarded."""
-    cue = Cue(
-        rule="x.y",
-        weight=1.0,
-        explanation="x",
-        regex=re.compile("sorry  # a comment", re.IGNORECASE | re.VERBOSE),
-    )
-    assert [(0, 5)] == [m.span() for m in cue.finditer("sorry!", "sorry!", text_keys("sorry!"))]
-
-
-def test_bundled_cues_are_searched_behind_a_look_ahead() -> None:
-    """Nearly every alternative of the bundled cues has first characters that can be
-    told, so the engine passes over most characters of a turn after one comparison."""
-    parts = [
-        compiled.pattern
-        for cues in _all_sets()
-        for cue in (*cues.cues, *cues.blockers)
-        for compiled in cue._compiled_parts
-    ]
-    guarded_parts = [p for p in parts if p.startswith("(?=[")]
-    assert len(guarded_parts) >= 0.9 * len(parts), len(guarded_parts) / len(parts)

@@ -14,18 +14,12 @@ The keys of a pattern are found from Python's own parse of it, so they hold for 
 pattern; where no key can be proved (a match may consist of anything), the pattern
 has none and every turn is searched, as before.
 
-Within a turn that is searched, the engine still tries the pattern at every character,
-and each try runs the pattern's opening guards (a cue may open with a dozen
-look-behinds) before its first letter is compared. :func:`guarded` puts a look-ahead
-for the characters a match can start with in front (``(?=[as])``), found from the same
-parse, so that most characters are passed over after one comparison; the matches are
-the same.
+How a turn that is searched is searched fast is :mod:`empathykit._fastsearch`.
 """
 
 from __future__ import annotations
 
 import re
-import warnings
 from collections.abc import Iterable, Sequence
 from re import _constants as _sre  # type: ignore[attr-defined]
 from re import _parser as _sre_parse  # type: ignore[attr-defined]
@@ -37,8 +31,6 @@ __all__ = [
     "KEY_LENGTH",
     "KeyIndex",
     "alternatives",
-    "first_chars",
-    "guarded",
     "key_sets",
     "required_keys",
     "text_keys",
@@ -413,107 +405,6 @@ def alternatives(pattern: str) -> tuple[str, ...]:
 
 
 _GLOBAL_FLAGS_RE = re.compile(r"\(\?[aiLmsux]+\)")
-#: Largest range in a character class spelt out as first characters (``[a-z]``).
-_MAX_RANGE = 64
-
-
-def first_chars(pattern: str, flags: int = 0) -> frozenset[str] | None:
-    r"""The characters every match of ``pattern`` starts with, or ``None`` when that
-    cannot be told: a match may be empty, may start with any character of a category
-    (``\w``, ``.``, ``[^x]``), or the pattern ignores case or sets flags of its own.
-
-    Zero-width items (``\b``, look-arounds) are passed over: they only narrow which
-    of those characters start a match.
-
-    >>> sorted(first_chars(r"(?<!\w)(?:sorry|apolog\w*)|\b(?:we|i)\s+regret"))
-    ['a', 'i', 's', 'w']
-    >>> sorted(first_chars(r"(?:so)?rry"))
-    ['r', 's']
-    >>> print(first_chars(r"\w+ing"), first_chars("x?"), first_chars("(?i:x)"))
-    None None None
-    """
-    if flags & re.IGNORECASE:
-        return None
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", FutureWarning)
-            found, empty = _firsts(_sre_parse.parse(pattern, flags))
-    except (re.error, RecursionError, OverflowError):
-        return None
-    return None if found is None or empty else frozenset(found)
-
-
-def _firsts(items: Any) -> tuple[set[str] | None, bool]:
-    """The first characters of a parsed sequence (``None``: any), and whether the
-    sequence can match the empty string."""
-    found: set[str] = set()
-    for op, av in items:
-        if op is _sre.AT or op is _sre.ASSERT or op is _sre.ASSERT_NOT:
-            continue
-        if op is _sre.LITERAL:
-            found.add(chr(av))
-            return found, False
-        if op is _sre.IN:
-            chars = _class_chars(av)
-            if chars is None:
-                return None, False
-            found |= chars
-            return found, False
-        if op is _sre.SUBPATTERN:
-            if av[1] or av[2]:  # (?i:...), (?-i:...): its own flags
-                return None, False
-            first, empty = _firsts(av[-1])
-        elif op is _sre.ATOMIC_GROUP:
-            first, empty = _firsts(av)
-        elif op in _REPEATS:
-            first, empty = _firsts(av[2])
-            empty = empty or av[0] == 0
-        elif op is _sre.BRANCH:
-            results = [_firsts(branch) for branch in av[1]]
-            if any(chars is None for chars, _ in results):
-                return None, False
-            first = set().union(*(chars for chars, _ in results if chars is not None))
-            empty = any(empty for _, empty in results)
-        else:  # any character, a category, a back-reference
-            return None, False
-        if first is None:
-            return None, False
-        found |= first
-        if not empty:
-            return found, False
-    return found, True
-
-
-def _class_chars(items: Any) -> set[str] | None:
-    """The characters of a class of literals and small ranges (``[a-cx']``), else ``None``."""
-    chars: set[str] = set()
-    for op, av in items:
-        if op is _sre.LITERAL:
-            chars.add(chr(av))
-        elif op is _sre.RANGE and av[1] - av[0] < _MAX_RANGE:
-            chars.update(chr(code) for code in range(av[0], av[1] + 1))
-        else:  # a negated class, a category (\w, \s), a wide range
-            return None
-    return chars
-
-
-def guarded(pattern: str, flags: int = 0) -> str:
-    r"""``pattern`` behind a look-ahead for the characters its matches start with.
-
-    Python's engine tries a pattern at every character of a text; when the pattern
-    opens with zero-width guards, every try runs them. The look-ahead fails at once
-    where no match can start, so the guards run only where one can. The matches are
-    the same, at the same places: every match starts with one of
-    :func:`first_chars`. A pattern whose first characters cannot be told, or that
-    sets flags for the whole expression, is returned as it is.
-
-    >>> guarded(r"(?<!\w)(?:sorry|apologi)")
-    '(?=[as])(?:(?<!\\w)(?:sorry|apologi))'
-    """
-    chars = first_chars(pattern, flags)
-    if not chars or _GLOBAL_FLAGS_RE.match(pattern):
-        return pattern
-    return "(?=[" + "".join(map(re.escape, sorted(chars))) + "])(?:" + pattern + ")"
 
 
 def _has_references(items: Any) -> bool:

@@ -21,7 +21,8 @@ from typing import Any
 
 import attrs
 
-from ._keys import KeyIndex, alternatives, guarded, key_sets
+from ._fastsearch import search_pattern
+from ._keys import KeyIndex, alternatives, key_sets
 from .exceptions import ConfigurationError
 
 __all__ = [
@@ -408,14 +409,14 @@ class Cue:
     @_compiled_parts.default
     def _compile_parts(self) -> tuple[re.Pattern[str], ...]:
         flags = 0 if self.folded is None else self.folded.flags
-        return tuple(_compile_guarded(part, flags) for part in self.parts)
+        return tuple(_compile_for_search(part, flags) for part in self.parts)
 
     @_search.default
     def _compile_search(self) -> re.Pattern[str] | None:
         # What searches lower-cased text with every alternative: ``folded``, guarded.
         if self.folded is None:
             return None
-        return _compile_guarded(self.folded.pattern, self.folded.flags)
+        return _compile_for_search(self.folded.pattern, self.folded.flags)
 
     def finditer(
         self, text: str, folded: str | None = None, keys: frozenset[str] | None = None
@@ -462,11 +463,11 @@ class Cue:
         return not before or before[-1] in ends
 
 
-def _compile_guarded(pattern: str, flags: int) -> re.Pattern[str]:
-    """``pattern`` compiled behind a look-ahead for its first characters (see
-    :func:`~empathykit._keys.guarded`): the same matches, found faster."""
+def _compile_for_search(pattern: str, flags: int) -> re.Pattern[str]:
+    """``pattern`` compiled to be searched faster, with the same matches (see
+    :mod:`empathykit._fastsearch`)."""
     try:
-        return re.compile(guarded(pattern, flags), flags)
+        return re.compile(search_pattern(pattern, flags), flags)
     except (re.error, RecursionError, OverflowError):  # a verbose pattern's last comment
         return re.compile(pattern, flags)
 

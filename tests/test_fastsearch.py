@@ -1,0 +1,244 @@
+"""Fast search (empathykit._fastsearch): a pattern rewritten to be searched faster must
+find the same matches, at the same places, as the pattern it was written from.
+"""
+
+# Tests write `assert expected == actual` (STYLE.md, habit 10), which SIM300 calls a Yoda condition.
+# ruff: noqa: SIM300
+
+from __future__ import annotations
+
+import re
+from re import _parser as sre_parse  # type: ignore[attr-defined]
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from empathykit._analysis import customer_cues
+from empathykit._fastsearch import first_chars, guarded, lift_guards, search_pattern, unparse
+from empathykit._keys import text_keys
+from empathykit._lexicon import Cue, CueSet, builtin_cues
+from test_keys import turn_texts
+
+SCORERS = ("active_listening", "emotional_acknowledgement", "apology", "solution_offer")
+
+
+def _all_sets() -> list[CueSet]:
+    return [builtin_cues(name) for name in SCORERS] + [customer_cues()]
+
+
+# -- first_chars and guarded: a look-ahead for where a match can start -------------------
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        (r"(?<!\w)sorry", {"s"}),
+        (r"(?<!['’]m\s)(?<!\bam\s)\b(?:sorry|apolog\w*)", {"s", "a"}),  # guards skipped
+        (r"(?:so)?rry", {"s", "r"}),  # an optional first part: both can start it
+        (r"\b(?:we|i)(?:'ll|\s+will)", {"w", "i"}),
+        (r"[a-c]x|:\(", {"a", "b", "c", ":"}),
+        (r"(?>ab|c)d", {"a", "c"}),
+        (r"(?=\w)x*y", {"x", "y"}),
+    ],
+)
+def test_first_chars_examples(pattern: str, expected: set[str]) -> None:
+    assert frozenset(expected) == first_chars(pattern)
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        r"\w+ing",  # a category: any word character
+        r"x?",  # may match nothing
+        r"(?:\bsorry)?",
+        r"(?i:sorry)",  # its own flags: "S" and "ſ" start a match too
+        r"[^a]b",  # a negated class
+        r".x",
+        r"\d+",
+    ],
+)
+def test_first_chars_none_when_they_cannot_be_told(pattern: str) -> None:
+    assert None is first_chars(pattern)
+
+
+def test_first_chars_none_for_a_case_insensitive_pattern() -> None:
+    assert None is first_chars("sorry", re.IGNORECASE)
+
+
+def test_guarded_keeps_a_pattern_that_sets_its_own_flags() -> None:
+    assert "(?x) sorry" == guarded("(?x) sorry")
+    assert r"\w+" == guarded(r"\w+")
+
+
+GUARD_ATOMS = st.sampled_from(
+    [
+        "sorry", "we", "i", "so", "'ll", ":", r"\w*", r"\s+", r"[^\w.!?\n]+", r"\b",
+        r"(?<!\w)", r"(?!\w)", r"(?<=\s)", r"(?=\w)", r"(?<![\w'])", r"[sz]", r"[a-d]",
+        r"e?", ".", r"\S+", "x{2,3}", r"(?i:so)", r"(?>we|i)", "$", "^", r"\d",
+    ]
+)  # fmt: skip
+
+
+@st.composite
+def guard_patterns(draw: st.DrawFn, depth: int = 0) -> str:
+    items = []
+    for _ in range(draw(st.integers(1, 4))):
+        if depth < 2 and draw(st.integers(0, 3)) == 0:
+            branches = draw(st.lists(guard_patterns(depth + 1), min_size=1, max_size=3))
+            quantifier = draw(st.sampled_from(["", "", "?", "*+", "++", "{1,2}", "{0}"]))
+            items.append("(?:" + "|".join(branches) + ")" + quantifier)
+        else:
+            items.append(draw(GUARD_ATOMS))
+    return "".join(items)
+
+
+@given(guard_patterns(), turn_texts())
+def test_every_match_starts_with_one_of_its_first_chars(pattern: str, text: str) -> None:
+    chars = first_chars(pattern)
+    if chars is None:
+        return
+    for match in re.finditer(pattern, text):
+        assert match.end() > match.start(), pattern  # first_chars is None when empty
+        assert text[match.start()] in chars, (pattern, match.group())
+
+
+@given(guard_patterns(), turn_texts())
+def test_a_guarded_pattern_finds_the_same_matches(pattern: str, text: str) -> None:
+    plain = [(m.span(), m.groups()) for m in re.finditer(pattern, text)]
+    assert plain == [(m.span(), m.groups()) for m in re.finditer(guarded(pattern), text)]
+
+
+def test_a_verbose_pattern_ending_in_a_comment_still_compiles() -> None:
+    """Wrapped in a group, a pattern whose last line is a comment would lose the
+    group's closing bracket to it: such a pattern is searched unguarded."""
+    cue = Cue(
+        rule="x.y",
+        weight=1.0,
+        explanation="x",
+        regex=re.compile("sorry  # a comment", re.IGNORECASE | re.VERBOSE),
+    )
+    assert [(0, 5)] == [m.span() for m in cue.finditer("sorry!", "sorry!", text_keys("sorry!"))]
+
+
+def test_bundled_cues_are_searched_with_a_rewritten_pattern() -> None:
+    """Nearly every alternative of the bundled cues is searched lifted or guarded, not
+    as it was written."""
+    compiled = [
+        (part, search)
+        for cues in _all_sets()
+        for cue in (*cues.cues, *cues.blockers)
+        for part, search in zip(cue.parts, cue._compiled_parts, strict=True)
+    ]
+    rewritten = [part for part, search in compiled if part != search.pattern]
+    assert len(rewritten) >= 0.95 * len(compiled), len(rewritten) / len(compiled)
+
+
+# -- lift_guards and unparse: letters first, guards after them ----------------------------
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        (r"(?<!\w)sorry", r"sorry(?<![\w]sorry)"),
+        (r"\bsorry", r"sorry(?<![\w]sorry)"),  # \b before a letter: none before it
+        (r"\b:\(", r":\((?<=[\w]:\()"),  # \b before a mark: a word character before it
+        (r"(?:(?<!\bnot\s)\bsorry)", r"sorry(?<!\bnot[\s]sorry)(?<![\w]sorry)"),
+        (r"(?<!\w)(?:we|i)\b", r"(?:we(?<![\w]we)|i(?<![\w]i))\b"),
+        (r"ok|(?<!\w)no", r"(?:ok|no(?<![\w]no))"),  # an alternative with no guard
+    ],
+)
+def test_lift_guards_examples(pattern: str, expected: str) -> None:
+    assert expected == lift_guards(pattern)
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        r"(?=\w)sorry",  # a look-ahead cannot move behind the letters it looks at
+        r"(?<!\w)\w+",  # no letters spelt out
+        r"(?<!\w)(?:sorry|\d+)",  # one alternative without letters
+        r"(?<!\w)(?:so)?rry",  # letters that may not be there
+        r"\Bsorry",
+        r"(?<!\w)(a)\1",  # a back-reference
+        r"(?<!\w)(so)rry",  # a group: copied into alternatives, it would be two
+        r"(?i)sorry",  # flags for the whole pattern
+    ],
+)
+def test_lift_guards_none_when_nothing_can_be_lifted(pattern: str) -> None:
+    assert None is lift_guards(pattern)
+
+
+def test_lift_guards_leaves_case_insensitive_and_verbose_patterns() -> None:
+    assert None is lift_guards(r"(?<!\w)sorry", re.IGNORECASE)
+    assert None is lift_guards(r"(?<!\w)sorry", re.VERBOSE)
+    assert None is lift_guards(r"\bétat", re.ASCII)  # \b: "é" is no word character there
+
+
+LIFT_ATOMS = st.sampled_from(
+    [
+        "sorry", "so", "we", "i", ":(", "'ll", r"\w*", r"\s+", r"[^\w.!?\n]+", r"\b", r"\B",
+        r"(?<!\w)", r"(?<![\w'])", r"(?<=\s)", r"(?<!\bnot\s)", r"(?<=^)", r"(?<![^\n])",
+        r"(?!\w)", r"(?=\w)", r"[sz]", r"[a-d]", r"e?", ".", "x{2,3}", r"(?i:so)", r"(?>we|i)",
+        "$", "^", r"\d", "(so)", r"(?P<n>we)", "_",
+    ]
+)  # fmt: skip
+
+
+@st.composite
+def lift_patterns(draw: st.DrawFn, depth: int = 0) -> str:
+    items = []
+    for _ in range(draw(st.integers(1, 4))):
+        if depth < 2 and draw(st.integers(0, 3)) == 0:
+            branches = draw(st.lists(lift_patterns(depth + 1), min_size=1, max_size=3))
+            quantifier = draw(st.sampled_from(["", "", "", "?", "*+", "++", "{1,2}"]))
+            items.append("(?:" + "|".join(branches) + ")" + quantifier)
+        else:
+            items.append(draw(LIFT_ATOMS))
+    return "".join(items)
+
+
+TEXTS = st.one_of(turn_texts(), st.text(alphabet="sorywei :(_'\n.x2", max_size=40))
+
+
+def _found(pattern: str, text: str) -> list[tuple[tuple[int, int], tuple[str | None, ...]]]:
+    return [(m.span(), m.groups()) for m in re.finditer(pattern, text)]
+
+
+@given(lift_patterns(), TEXTS)
+def test_unparse_writes_back_a_pattern_with_the_same_matches(pattern: str, text: str) -> None:
+    try:
+        parsed = sre_parse.parse(pattern)
+    except re.error:
+        return
+    assert _found(pattern, text) == _found(unparse(parsed), text)
+
+
+@given(lift_patterns(), TEXTS)
+def test_a_lifted_pattern_finds_the_same_matches(pattern: str, text: str) -> None:
+    try:
+        re.compile(pattern)
+    except re.error:
+        return
+    lifted = lift_guards(pattern)
+    if lifted is not None:
+        assert _found(pattern, text) == _found(lifted, text)
+    assert _found(pattern, text) == _found(search_pattern(pattern), text)
+
+
+def test_a_lifted_pattern_opens_with_letters_the_engine_can_skip_to() -> None:
+    """What makes it fast: Python's compiler finds a literal prefix, or a set of first
+    characters, only for a pattern that opens with letters (checked on its output)."""
+    for pattern in (r"(?<!\w)(?<!\bnot\s)sorry", r"\b(?:sorry|apolog\w*)"):
+        lifted = lift_guards(pattern)
+        assert lifted is not None
+        first = sre_parse.parse(lifted)[0]
+        assert first[0] in (sre_parse.LITERAL, sre_parse.BRANCH), lifted
+
+
+def test_most_bundled_cue_alternatives_are_lifted() -> None:
+    parts = [
+        part for cues in _all_sets() for cue in (*cues.cues, *cues.blockers) for part in cue.parts
+    ]
+    lifted = [part for part in parts if lift_guards(part) is not None]
+    assert len(lifted) >= 0.85 * len(parts), len(lifted) / len(parts)
