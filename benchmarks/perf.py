@@ -403,6 +403,85 @@ def _stage_times(threads: Sequence[Record]) -> dict[str, float]:
     return times
 
 
+def floor_breakdown(
+    threads: Sequence[Record], baseline: Callable[[], object], repeat: int
+) -> list[str]:
+    """The work in scoring that no Python around it can remove, over the baseline.
+
+    The cue searches of one run are recorded (each pattern the key index let through,
+    with the text it searched) and replayed in a bare loop, with no scorer code around
+    them; VADER on the customer turns and reading each turn's words (tokens and keys,
+    one regular-expression pass each) are timed alone. Their sum is what scoring costs
+    if every other step were free: the best ratio these rules allow with Python's
+    regular-expression engine.
+    """
+    import empathykit
+    from empathykit._analysis import _TOKEN_RE, _sentiment
+    from empathykit._keys import text_keys
+    from empathykit._lexicon import Cue
+
+    searches: list[tuple[Any, str]] = []
+    original = Cue.finditer_parts
+
+    def recording(self: Any, folded: str, mask: int) -> Any:
+        if mask and self._search is not None:
+            if mask == (1 << len(self.parts)) - 1:
+                searches.append((self._search, folded))
+            else:
+                for number, part in enumerate(self._compiled_parts):
+                    if mask >> number & 1:
+                        searches.append((part, folded))
+        return original(self, folded, mask)
+
+    Cue.finditer_parts = recording  # type: ignore[method-assign]
+    try:
+        for _ in empathykit.score_many(threads):
+            pass
+    finally:
+        Cue.finditer_parts = original  # type: ignore[method-assign]
+    texts = [turn["text"] for thread in threads for turn in thread["turns"]]
+    customer = [t["text"] for th in threads for t in th["turns"] if t["role"] == "customer"]
+
+    def replay() -> None:
+        for pattern, text in searches:
+            for _ in pattern.finditer(text):
+                pass
+
+    def words() -> None:
+        for text in texts:
+            _TOKEN_RE.findall(text)
+            text_keys(text.lower())
+
+    def vader() -> None:
+        for text in customer:
+            _sentiment(text)
+
+    parts = {
+        "VADER on the customer turns": vader,
+        f"the cue searches alone, replayed ({len(searches):,} searches)": replay,
+        "reading the words of every turn (tokens, keys)": words,
+    }
+    ratios: dict[str, list[float]] = {name: [] for name in parts}
+    cpu = time.process_time
+    for _ in range(repeat):
+        start = cpu()
+        baseline()
+        base = cpu() - start
+        for name, function in parts.items():
+            start = cpu()
+            function()
+            ratios[name].append((cpu() - start) / base)
+    floor = sum(median(values) for values in ratios.values())
+    lines = [
+        f"floor: CPU time of the work no Python step can remove, over VADER (median of {repeat}):"
+    ]
+    lines += [f"  {median(values):5.2f}  {name}" for name, values in ratios.items()]
+    lines.append(
+        f"  {floor:5.2f}  in all: with every other step free, the ratio would be {1 / floor:.2f}"
+    )
+    return lines
+
+
 def _component(filename: str) -> str:
     path = filename.replace(os.sep, "/")
     if "vaderSentiment" in path:
@@ -496,6 +575,8 @@ def bench_throughput(ctx: Context) -> None:
     )
     if ctx.args.profile:
         for line in stage_breakdown(threads, baseline, ctx.repeat(3)):
+            print(line)
+        for line in floor_breakdown(threads, baseline, ctx.repeat(3)):
             print(line)
         for line in profile_breakdown(candidate):
             print(line)

@@ -169,6 +169,26 @@ def test_stage_breakdown_times_every_stage_and_the_whole() -> None:
     assert whole > max(stages.values()) > 0
 
 
+def test_floor_breakdown_replays_the_recorded_searches_and_restores_the_cue() -> None:
+    """``throughput --profile`` also prints the floor: VADER on customer turns, the cue
+    searches replayed alone, reading the words; and their sum. Recording the searches
+    patches ``Cue.finditer_parts`` for one run only."""
+    from empathykit._lexicon import Cue
+
+    perf = _perf()
+    before = Cue.finditer_parts
+    lines = perf.floor_breakdown(perf.synthetic_threads(40), lambda: sum(range(10**5)), 1)
+    assert before is Cue.finditer_parts
+    assert lines[0].startswith("floor: ")
+    values = [float(line.split()[0]) for line in lines[1:]]
+    assert len(values) == 4
+    assert min(values) > 0
+    assert sum(values[:-1]) == pytest.approx(values[-1], abs=0.011)  # rounded to 0.01
+    searches = re.search(r"\(([\d,]+) searches\)", lines[2])
+    assert searches is not None
+    assert int(searches.group(1).replace(",", "")) > 40  # many cues per turn
+
+
 # -- import cost ------------------------------------------------------------------------
 
 
