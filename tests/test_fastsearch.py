@@ -66,8 +66,37 @@ def test_first_chars_none_for_a_case_insensitive_pattern() -> None:
     assert None is first_chars("sorry", re.IGNORECASE)
 
 
+@pytest.mark.parametrize(
+    ("pattern", "flags", "text", "expected"),
+    [
+        ("(?#c)(?i)abc", 0, "ABC", [(0, 3)]),  # flags for the whole pattern, after a comment
+        ("(?#c)(?s)a.", 0, "a\n", [(0, 2)]),
+        ("(?#c)(?m)a$", 0, "a\nb", [(0, 1)]),
+        ("(?#c)(?a)é\\b", 0, "éé", []),
+        ("(?s)ab", re.DOTALL, "ab", [(0, 2)]),  # the same flag given twice
+        ("ab # a comment", re.VERBOSE, "xab", [(1, 3)]),  # a verbose pattern's last comment
+    ],
+)
+def test_search_pattern_keeps_flags_and_comments(
+    pattern: str, flags: int, text: str, expected: list[tuple[int, int]]
+) -> None:
+    """Found by review: a pattern's own flags, or a comment at its end, must survive."""
+    rewritten = search_pattern(pattern, flags)
+    assert expected == [m.span() for m in re.finditer(pattern, text, flags)]
+    assert expected == [m.span() for m in re.finditer(rewritten, text, flags)]
+
+
+def test_search_pattern_survives_a_pattern_nested_too_deep_to_write_back() -> None:
+    pattern = "a" + "(?=b" * 250 + ")" * 250  # compiles, but unparse would recurse too deep
+    assert None is lift_guards(pattern)
+    text = "xab" + "b" * 300
+    assert [(1, 2)] == [m.span() for m in re.finditer(search_pattern(pattern), text)]
+
+
 def test_guarded_keeps_a_pattern_that_sets_its_own_flags() -> None:
     assert "(?x) sorry" == guarded("(?x) sorry")
+    assert "(?#c)(?i)abc" == guarded("(?#c)(?i)abc")
+    assert None is first_chars("(?#c)(?i)sorry")
     assert r"\w+" == guarded(r"\w+")
 
 

@@ -9,11 +9,11 @@ full try, and every try runs the guards before a letter is compared.
 
 :func:`search_pattern` rewrites a pattern so that its letters come first and its guards
 after them, each guard widened by those letters: ``(?<!\w)sorry`` becomes
-``sorry(?<!\wsorry)``. The guard still looks at the same characters before the match,
+``sorry(?<![\w]sorry)``. The guard still looks at the same characters before the match,
 so the matches are the same, at the same places; only where a try begins changes. When
 a pattern opens with alternatives, the guards go into each of them and the engine skips
 to the characters that start one (``(?<!\w)(?:sorry|apolog)`` becomes
-``(?:sorry(?<!\wsorry)|apolog(?<!\wapolog))``). Where guards cannot be moved (a
+``(?:sorry(?<![\w]sorry)|apolog(?<![\w]apolog))``). Where guards cannot be moved (a
 look-ahead first, a word's letters not spelt out), :func:`guarded` puts a look-ahead for
 the first characters in front instead (``(?=[as])``), which fails at once where no match
 can start.
@@ -32,7 +32,20 @@ from typing import Any
 __all__ = ["first_chars", "guarded", "lift_guards", "search_pattern", "unparse"]
 
 _REPEATS = frozenset({_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT})
+
+
 _GLOBAL_FLAGS_RE = re.compile(r"\(\?[aiLmsux]+\)")
+
+
+def _parse(pattern: str, flags: int) -> Any:
+    """Python's parse of ``pattern``, or ``None`` when the pattern may set flags for the
+    whole expression (``(?i)``, also after a comment): a rewrite would have to carry them,
+    and could not put them first."""
+    if _GLOBAL_FLAGS_RE.search(pattern):
+        return None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)
+        return _sre_parse.parse(pattern, flags)
 
 
 #: Largest range in a character class spelt out as first characters (``[a-z]``).
@@ -57,9 +70,10 @@ def first_chars(pattern: str, flags: int = 0) -> frozenset[str] | None:
     if flags & re.IGNORECASE:
         return None
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", FutureWarning)
-            found, empty = _firsts(_sre_parse.parse(pattern, flags))
+        parsed = _parse(pattern, flags)
+        if parsed is None:
+            return None
+        found, empty = _firsts(parsed)
     except (re.error, RecursionError, OverflowError):
         return None
     return None if found is None or empty else frozenset(found)
@@ -133,9 +147,10 @@ def guarded(pattern: str, flags: int = 0) -> str:
     '(?=[as])(?:(?<!\\w)(?:sorry|apologi))'
     """
     chars = first_chars(pattern, flags)
-    if not chars or _GLOBAL_FLAGS_RE.match(pattern):
+    if not chars:
         return pattern
-    return "(?=[" + "".join(map(re.escape, sorted(chars))) + "])(?:" + pattern + ")"
+    close = "\n)" if flags & re.VERBOSE else ")"  # a verbose pattern may end in a comment
+    return "(?=[" + "".join(map(re.escape, sorted(chars))) + "])(?:" + pattern + close
 
 
 def search_pattern(pattern: str, flags: int = 0) -> str:
@@ -152,12 +167,6 @@ def search_pattern(pattern: str, flags: int = 0) -> str:
     return lifted if lifted is not None else guarded(pattern, flags)
 
 
-def _parse(pattern: str, flags: int) -> Any:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", FutureWarning)
-        return _sre_parse.parse(pattern, flags)
-
-
 def lift_guards(pattern: str, flags: int = 0) -> str | None:
     r"""``pattern`` with its opening guards moved behind its first letters, or ``None``
     when it does not open with letters, behind guards that can be moved or none.
@@ -172,20 +181,16 @@ def lift_guards(pattern: str, flags: int = 0) -> str | None:
     >>> print(lift_guards(r"(?<!\w)\w+"), lift_guards(r"\w+"), lift_guards("(?i)sorry"))
     None None None
     """
-    if flags & (re.IGNORECASE | re.VERBOSE | re.ASCII) or _GLOBAL_FLAGS_RE.match(pattern):
+    if flags & (re.IGNORECASE | re.VERBOSE | re.ASCII):
         return None  # letters that change case, a comment, \b for ASCII words only
     try:
         parsed = _parse(pattern, flags)
-    except (re.error, RecursionError, OverflowError):
-        return None
-    if parsed.state.groups > 1:  # a group copied into alternatives would be two groups
-        return None
-    lifted = _lift(list(parsed), [])
-    if lifted is None:
-        return None
-    try:
-        return unparse(lifted)
-    except _CannotUnparse:
+        # A group copied into alternatives would be two groups.
+        if parsed is None or parsed.state.groups > 1:
+            return None
+        lifted = _lift(list(parsed), [])
+        return None if lifted is None else unparse(lifted)
+    except (re.error, RecursionError, OverflowError, _CannotUnparse):
         return None
 
 
