@@ -42,6 +42,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import cProfile
+import functools
 import gc
 import io
 import itertools
@@ -843,7 +844,7 @@ def bench_startup(ctx: Context) -> None:
     for rep in range(ctx.repeat(10)):
         order = list(commands) if rep % 2 == 0 else list(reversed(commands))
         for name in order:
-            times[name].append(clock(lambda name=name: run(commands[name])))
+            times[name].append(clock(functools.partial(run, commands[name])))
     for name, values in times.items():
         print(f"  {name:<18} median {median(values) * 1000:6.0f} ms  runs {fmt_runs(values)}")
     bare = median(times["python -c pass"])
@@ -915,11 +916,11 @@ def machine() -> dict[str, Any]:
     try:
         import empathykit
 
-        package = Path(empathykit.__file__).parent
+        source = Path(empathykit.__file__).parent
     except ImportError:
-        package = HERE
+        source = HERE
     commit = subprocess.run(
-        ["git", "-C", str(package), "describe", "--always", "--dirty"],
+        ["git", "-C", str(source), "describe", "--always", "--dirty"],
         capture_output=True,
         text=True,
         check=False,
@@ -937,7 +938,7 @@ def machine() -> dict[str, Any]:
         "platform": platform.platform(),
         "versions": versions,
         "commit": commit or None,
-        "package": str(package),
+        "package": str(source),
     }
 
 
