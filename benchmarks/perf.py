@@ -425,13 +425,13 @@ def floor_breakdown(
     original = Cue.finditer_parts
 
     def recording(self: Any, folded: str, mask: int) -> Any:
-        if mask and self._search is not None:
+        if mask and self.folded is not None:
             if mask == (1 << len(self.parts)) - 1:
-                searches.append((self._search, folded))
+                searches.append((self._searcher(len(self.parts)), folded))
             else:
-                for number, part in enumerate(self._compiled_parts):
+                for number in range(len(self.parts)):
                     if mask >> number & 1:
-                        searches.append((part, folded))
+                        searches.append((self._searcher(number), folded))
         return original(self, folded, mask)
 
     Cue.finditer_parts = recording  # type: ignore[method-assign]

@@ -372,8 +372,9 @@ class Cue:
         init=False, eq=False, repr=False
     )
     _index: KeyIndex = attrs.field(init=False, eq=False, repr=False)
-    _compiled_parts: tuple[re.Pattern[str], ...] = attrs.field(init=False, eq=False, repr=False)
-    _search: re.Pattern[str] | None = attrs.field(init=False, eq=False, repr=False)
+    # Each alternative, then the whole pattern, compiled to search lower-cased text (see
+    # _searcher): on first use, since a short run needs few of them.
+    _searchers: list[re.Pattern[str] | None] = attrs.field(init=False, eq=False, repr=False)
 
     @folded.default
     def _fold(self) -> re.Pattern[str] | None:
@@ -406,17 +407,21 @@ class Cue:
     def _build_index(self) -> KeyIndex:
         return KeyIndex.build([self.part_keys])
 
-    @_compiled_parts.default
-    def _compile_parts(self) -> tuple[re.Pattern[str], ...]:
-        flags = 0 if self.folded is None else self.folded.flags
-        return tuple(_compile_for_search(part, flags) for part in self.parts)
+    @_searchers.default
+    def _no_searchers(self) -> list[re.Pattern[str] | None]:
+        return [None] * (len(self.parts) + 1)
 
-    @_search.default
-    def _compile_search(self) -> re.Pattern[str] | None:
-        # What searches lower-cased text with every alternative: ``folded``, guarded.
-        if self.folded is None:
-            return None
-        return _compile_for_search(self.folded.pattern, self.folded.flags)
+    def _searcher(self, number: int) -> re.Pattern[str]:
+        """Alternative ``number`` of :attr:`folded` (``len(parts)``: all of it), compiled
+        to be searched faster with the same matches (see :mod:`empathykit._fastsearch`).
+        Only for a cue with a :attr:`folded` pattern."""
+        found = self._searchers[number]
+        if found is None:
+            assert self.folded is not None
+            whole = number == len(self.parts)
+            pattern = self.folded.pattern if whole else self.parts[number]
+            found = self._searchers[number] = _compile_for_search(pattern, self.folded.flags)
+        return found
 
     def finditer(
         self, text: str, folded: str | None = None, keys: frozenset[str] | None = None
@@ -429,10 +434,10 @@ class Cue:
         (see :mod:`empathykit._keys`). Use the spans, not the matched strings, which
         may be lower-cased.
         """
-        if folded is None or self._search is None:
+        if folded is None or self.folded is None:
             return self.regex.finditer(text)
         if keys is None:
-            return self._search.finditer(folded)
+            return self._searcher(len(self.parts)).finditer(folded)
         masks = self._index.masks(keys)
         return self.finditer_parts(folded, masks[0][1]) if masks else iter(())
 
@@ -441,14 +446,16 @@ class Cue:
         ``mask`` only (bit *i* for ``parts[i]``), which must hold every one that can
         match the text. The matches are those of the whole pattern: leftmost first, at
         each place the first alternative that matches there, none overlapping."""
-        if not mask or self._search is None:
+        if not mask or self.folded is None:
             return iter(())
         if mask == (1 << len(self.parts)) - 1:
-            return self._search.finditer(folded)
+            return self._searcher(len(self.parts)).finditer(folded)
         chosen = []
+        searchers = self._searchers
         while mask:
             lowest = mask & -mask
-            chosen.append(self._compiled_parts[lowest.bit_length() - 1])
+            number = lowest.bit_length() - 1
+            chosen.append(searchers[number] or self._searcher(number))
             mask ^= lowest
         if len(chosen) == 1:
             return chosen[0].finditer(folded)
