@@ -227,16 +227,25 @@ ATOMS = st.sampled_from(
 )  # fmt: skip
 
 
+#: How a group of alternatives may repeat. Unbounded repeats of a group are possessive:
+#: "(?:\w*)*" backtracks exponentially on a long text and once hung the suite; the key
+#: walk treats possessive and greedy repeats alike.
+QUANTIFIERS = ("", "", "?", "*+", "++", "{1,2}")
+
+
 @st.composite
-def patterns(draw: st.DrawFn, depth: int = 0) -> str:
+def patterns(
+    draw: st.DrawFn,
+    depth: int = 0,
+    atoms: st.SearchStrategy[str] = ATOMS,
+    quantifiers: tuple[str, ...] = QUANTIFIERS,
+) -> str:
     items = []
     for _ in range(draw(st.integers(1, 5))):
         if depth < 2 and draw(st.integers(0, 4)) == 0:
-            branches = draw(st.lists(patterns(depth + 1), min_size=1, max_size=3))
-            # Unbounded repeats of a group are possessive: "(?:\w*)*" backtracks
-            # exponentially on a long text and once hung the suite; the key walk treats
-            # possessive and greedy repeats alike.
-            quantifier = draw(st.sampled_from(["", "", "?", "*+", "++", "{1,2}"]))
+            inner = patterns(depth + 1, atoms, quantifiers)
+            branches = draw(st.lists(inner, min_size=1, max_size=3))
+            quantifier = draw(st.sampled_from(quantifiers))
             items.append("(?:" + "|".join(branches) + ")" + quantifier)
         else:
             items.append(draw(ATOMS))
