@@ -14,7 +14,7 @@ The keys of a pattern are found from Python's own parse of it, so they hold for 
 pattern; where no key can be proved (a match may consist of anything), the pattern
 has none and every turn is searched, as before.
 
-How a turn that is searched is searched fast is :mod:`empathykit._fastsearch`.
+How a turn that is searched is searched quickly: :mod:`empathykit._fastsearch`.
 """
 
 from __future__ import annotations
@@ -27,14 +27,7 @@ from typing import Any
 
 import attrs
 
-__all__ = [
-    "KEY_LENGTH",
-    "KeyIndex",
-    "alternatives",
-    "key_sets",
-    "required_keys",
-    "text_keys",
-]
+__all__ = ["KEY_LENGTH", "KeyIndex", "alternatives", "key_sets", "required_keys", "text_keys"]
 
 #: How many leading characters of a word make its key.
 KEY_LENGTH = 4

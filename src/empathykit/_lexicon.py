@@ -475,7 +475,7 @@ def _compile_for_search(pattern: str, flags: int) -> re.Pattern[str]:
     :mod:`empathykit._fastsearch`)."""
     try:
         return re.compile(search_pattern(pattern, flags), flags)
-    except (re.error, RecursionError, OverflowError):  # a verbose pattern's last comment
+    except (re.error, RecursionError, OverflowError):  # unforeseen: search it as written
         return re.compile(pattern, flags)
 
 
