@@ -25,16 +25,21 @@ from __future__ import annotations
 
 import re
 import warnings
+from collections.abc import Callable
 from re import _constants as _sre  # type: ignore[attr-defined]
 from re import _parser as _sre_parse  # type: ignore[attr-defined]
 from typing import Any
 
-__all__ = ["first_chars", "guarded", "lift_guards", "search_pattern", "unparse"]
+from ._keys import _GLOBAL_FLAGS_RE, _REPEATS
 
-_REPEATS = frozenset({_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT})
-
-
-_GLOBAL_FLAGS_RE = re.compile(r"\(\?[aiLmsux]+\)")
+__all__ = [
+    "first_chars",
+    "guarded",
+    "lift_guards",
+    "parsed_first_chars",
+    "search_pattern",
+    "unparse",
+]
 
 
 def _parse(pattern: str, flags: int) -> Any:
@@ -73,39 +78,45 @@ def first_chars(pattern: str, flags: int = 0) -> frozenset[str] | None:
         parsed = _parse(pattern, flags)
         if parsed is None:
             return None
-        found, empty = _firsts(parsed)
+        found, empty = parsed_first_chars(parsed)
     except (re.error, RecursionError, OverflowError):
         return None
     return None if found is None or empty else frozenset(found)
 
 
-def _firsts(items: Any) -> tuple[set[str] | None, bool]:
+def parsed_first_chars(
+    items: Any, fold: Callable[[int], str] | None = None
+) -> tuple[set[str] | None, bool]:
     """The first characters of a parsed sequence (``None``: any), and whether the
-    sequence can match the empty string."""
+    sequence can match the empty string.
+
+    With ``fold``, for a pattern that ignores case, each letter is given as ``fold``
+    spells it, scoped flags are passed over, and a class may start with anything.
+    """
     found: set[str] = set()
     for op, av in items:
         if op is _sre.AT or op is _sre.ASSERT or op is _sre.ASSERT_NOT:
             continue
         if op is _sre.LITERAL:
-            found.add(chr(av))
+            found.add(chr(av) if fold is None else fold(av))
             return found, False
         if op is _sre.IN:
-            chars = _class_chars(av)
+            chars = None if fold is not None else _class_chars(av)
             if chars is None:
                 return None, False
             found |= chars
             return found, False
         if op is _sre.SUBPATTERN:
-            if av[1] or av[2]:  # (?i:...), (?-i:...): its own flags
+            if fold is None and (av[1] or av[2]):  # (?i:...), (?-i:...): its own flags
                 return None, False
-            first, empty = _firsts(av[-1])
+            first, empty = parsed_first_chars(av[-1], fold)
         elif op is _sre.ATOMIC_GROUP:
-            first, empty = _firsts(av)
+            first, empty = parsed_first_chars(av, fold)
         elif op in _REPEATS:
-            first, empty = _firsts(av[2])
+            first, empty = parsed_first_chars(av[2], fold)
             empty = empty or av[0] == 0
         elif op is _sre.BRANCH:
-            results = [_firsts(branch) for branch in av[1]]
+            results = [parsed_first_chars(branch, fold) for branch in av[1]]
             if any(chars is None for chars, _ in results):
                 return None, False
             first = set().union(*(chars for chars, _ in results if chars is not None))

@@ -21,7 +21,7 @@ from typing import Any
 
 import attrs
 
-from ._fastsearch import search_pattern
+from ._fastsearch import parsed_first_chars, search_pattern
 from ._keys import KeyIndex, alternatives, key_sets
 from .exceptions import ConfigurationError
 
@@ -44,8 +44,6 @@ _GAP = r"[^\w.!?\n]+"
 #: Longest user-supplied pattern, in characters.
 MAX_PATTERN_LENGTH = 500
 _REPEATS = frozenset({_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT})
-_ZERO_WIDTH = frozenset({_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT})
-_ANY = None  # "could start with any character", for _starts
 
 
 def _phrase_units(phrase: str) -> tuple[str, list[str], str]:
@@ -150,35 +148,10 @@ def _fold(code: int) -> str:
     return chr(min((low, *_EXTRA_CASES.get(low, ()))))
 
 
-def _starts(items: Any) -> tuple[frozenset[str] | None, bool]:
+def _starts(items: Any) -> tuple[set[str] | None, bool]:
     """The characters a parsed regex sequence can start with (``None``: any), and whether
     it can match the empty string. Literals are folded: patterns ignore case."""
-    found: set[str] = set()
-    for op, av in items:
-        if op in _ZERO_WIDTH:
-            continue
-        if op is _sre.LITERAL:
-            return frozenset(found | {_fold(av)}), False
-        if op in (_sre.SUBPATTERN, _sre.ATOMIC_GROUP):
-            first, empty = _starts(av[-1] if op is _sre.SUBPATTERN else av)
-        elif op in _REPEATS:
-            first, empty = _starts(av[2])
-            empty = empty or av[0] == 0
-        elif op is _sre.BRANCH:
-            results = [_starts(branch) for branch in av[1]]
-            firsts = [first for first, _ in results if first is not _ANY]
-            if len(firsts) < len(results):
-                return _ANY, True
-            first = frozenset().union(*firsts)
-            empty = any(empty for _, empty in results)
-        else:  # a class, any character, a category, a group reference
-            return _ANY, False
-        if first is _ANY:
-            return _ANY, empty
-        found |= first
-        if not empty:
-            return frozenset(found), False
-    return frozenset(found), True
+    return parsed_first_chars(items, fold=_fold)
 
 
 def _overlapping(branches: list[Any]) -> bool:
@@ -186,7 +159,7 @@ def _overlapping(branches: list[Any]) -> bool:
     seen: set[str] = set()
     for branch in branches:
         first, empty = _starts(branch)
-        if first is _ANY or empty or seen & first:
+        if first is None or empty or seen & first:
             return True
         seen |= first
     return False
