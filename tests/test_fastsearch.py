@@ -164,7 +164,7 @@ def test_bundled_cues_are_searched_with_a_rewritten_pattern() -> None:
         for number, part in enumerate(cue.parts)
     ]
     rewritten = [part for part, search in compiled if part != search]
-    assert len(rewritten) >= 0.95 * len(compiled), len(rewritten) / len(compiled)
+    assert len(rewritten) >= 0.96 * len(compiled), len(rewritten) / len(compiled)  # 938 of 970
 
 
 # -- lift_guards and unparse: letters first, guards after them ----------------------------
@@ -248,4 +248,4 @@ def test_most_bundled_cue_alternatives_are_lifted() -> None:
         part for cues in _all_sets() for cue in (*cues.cues, *cues.blockers) for part in cue.parts
     ]
     lifted = [part for part in parts if lift_guards(part) is not None]
-    assert len(lifted) >= 0.85 * len(parts), len(lifted) / len(parts)
+    assert len(lifted) >= 0.92 * len(parts), len(lifted) / len(parts)  # 898 of 970
