@@ -469,9 +469,12 @@ class KeyIndex:
     def masks(self, keys: frozenset[str]) -> list[tuple[int, int]]:
         """``(pattern, alternatives)`` for each pattern a text with these keys could
         match, in pattern order; the others are left out."""
+        hits = self.known.intersection(keys)
+        if not hits:  # most texts, for most indexes: only the patterns with no keys
+            return sorted(self.always.items())
         found = dict(self.always)
         by_key = self.by_key
-        for key in self.known.intersection(keys):
+        for key in hits:
             for pattern, bits, also in by_key[key]:
                 if also is None or not also.isdisjoint(keys):
                     found[pattern] = found.get(pattern, 0) | bits

@@ -12,7 +12,7 @@ import attrs
 if TYPE_CHECKING:
     from .._analysis import ConversationAnalysis, TurnAnalysis
 from .._conversation import Conversation, Role
-from .._lexicon import CueSet, builtin_cues, load_lexicon
+from .._lexicon import Cue, CueSet, builtin_cues, load_lexicon
 from .._results import DimensionScore, Evidence
 from ._engine import build_dimension, combine, cue_evidence, reply_context
 from ._phrases import customise
@@ -139,17 +139,14 @@ class ActiveListening:
         self, turn: TurnAnalysis, context: Mapping[str, int], where: str = ""
     ) -> list[Evidence]:
         """The evidence in one agent turn, given the customer stems it may echo."""
-        found = cue_evidence(turn, self.cues, context=where)
+        # Every blocker match, found once: they veto rule matches, echoes and questions.
+        blocks = self.cues.blocker_matches(turn.text, turn.folded, turn.keys)
+        found = cue_evidence(turn, self.cues, context=where, blocked=[m.span() for _, m in blocks])
         shared: dict[str, list[int]] = {}
         for token_index, token_stem in zip(turn.content, turn.stems, strict=True):
             if token_stem in context and token_stem not in self.generic_stems:
                 shared.setdefault(token_stem, []).append(token_index)
-        excluded = [
-            m.span()
-            for blocker in self.cues.blockers
-            if blocker.rule.partition(".")[2] in _NO_ECHO
-            for m in blocker.finditer(turn.text, turn.folded, turn.keys)
-        ]
+        excluded = [m.span() for cue, m in blocks if cue.rule.partition(".")[2] in _NO_ECHO]
         if excluded:  # exclude_phrases, a letter's frame, links and sign-offs veto echoes
             shared = {
                 s: kept
@@ -185,7 +182,7 @@ class ActiveListening:
         suggestions = [
             (e.start, e.end) for e in found if e.rule == "active_listening.suggestion_question"
         ]
-        found.extend(self._questions(turn, shared, where, suggestions))
+        found.extend(self._questions(turn, shared, where, suggestions, blocks))
         return found
 
     def _questions(
@@ -194,16 +191,16 @@ class ActiveListening:
         shared: Mapping[str, list[int]],
         where: str,
         suggestions: list[tuple[int, int]],
+        blocks: list[tuple[Cue, re.Match[str]]],
     ) -> list[Evidence]:
         questions = turn.questions()
         if not questions:
             return []
         generic = suggestions + [
             m.span()
-            for blocker in self.cues.blockers
+            for cue, m in blocks
             # "Hi Sam, when did it start?": the frame and a link are not generic questions
-            if blocker.rule.partition(".")[2] not in _FRAME
-            for m in blocker.finditer(turn.text, turn.folded, turn.keys)
+            if cue.rule.partition(".")[2] not in _FRAME
         ]
         shared_offsets = [turn.token_spans[i][0] for ids in shared.values() for i in ids]
         found = []

@@ -85,6 +85,7 @@ def cue_evidence(
     *,
     context: str = "",
     within: Sequence[tuple[int, int]] | None = None,
+    blocked: Sequence[tuple[int, int]] | None = None,
 ) -> list[Evidence]:
     """Evidence for every cue match in ``turn`` that no blocker vetoes and no negation cancels.
 
@@ -93,6 +94,8 @@ def cue_evidence(
         cues: The rules and blockers to apply.
         context: Appended to each explanation (where the turn stands in the conversation).
         within: If given, only matches inside one of these spans count.
+        blocked: The spans of every blocker match in ``turn``, when the caller has
+            already found them; else they are searched for (only if a rule matched).
     """
     text = turn.text
     folded = turn.folded
@@ -109,7 +112,8 @@ def cue_evidence(
         candidates.append((start, end, cue))
     if not candidates:
         return []  # most turns: no need to look for blockers
-    blocked = [m.span() for _, m in cues.blocker_matches(text, folded, keys)]
+    if blocked is None:
+        blocked = [m.span() for _, m in cues.blocker_matches(text, folded, keys)]
     found: list[Evidence] = []
     for start, end, cue in candidates:
         if blocked and any(s <= start and end <= e for s, e in blocked):
