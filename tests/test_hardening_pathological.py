@@ -131,25 +131,3 @@ def test_a_long_run_of_spaces_after_sorry_finishes() -> None:
     """
     text = "sorry" + " " * 50_000 + "x"
     run_guarded(lambda: empathykit.score([("agent", text)]), 5)
-
-
-@settings(max_examples=500)
-@given(
-    text=st.text(
-        st.sampled_from(list(" \t\n\u00a0\u2003\x1c.!?'’abXY12@#:/-é_😀")) | st.characters(),
-        max_size=40,
-    )
-)
-def test_token_spans_are_those_of_the_token_pattern(text: str) -> None:
-    """Spans found from the pieces' lengths are the token pattern's own matches."""
-    turn = _analysis.analyse_turn(0, empathykit.Role.AGENT, text)
-    assert [m.span() for m in _analysis._TOKEN_RE.finditer(text)] == list(turn.token_spans)
-    assert len(turn.tokens) == len(turn.token_spans)
-
-
-@needs_fork
-def test_token_spans_of_a_turn_ending_in_a_long_run_of_spaces_take_linear_time() -> None:
-    """A run of white space with no token after it is not retried at each of its characters."""
-    text = "sorry" + " " * 200_000
-    turn = _analysis.analyse_turn(0, empathykit.Role.AGENT, text)
-    assert ((0, 5),) == run_guarded(lambda: turn.token_spans, 5)

@@ -20,8 +20,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from functools import cached_property, lru_cache
-from itertools import accumulate
-from operator import itemgetter, sub
+from operator import itemgetter
 
 import attrs
 from nltk.sentiment.util import NEGATION_RE
@@ -48,11 +47,6 @@ _TOKEN_PATTERN = r"https?://\S+|www\.\S+|[@#][^\W_]\w*|\d+(?:[.,:/-]\d+)*|[^\W\d
 # NLTK's RegexpTokenizer would run this same pattern through a wrapper that costs a
 # quarter of the analysis time; the pattern is applied directly instead.
 _TOKEN_RE = re.compile(_TOKEN_PATTERN)
-# Each token with the white space before it, so that the pieces' lengths add up to each
-# token's end and every span is found by C-level steps (see TurnAnalysis.token_spans).
-# The look-behind makes a white-space run with no token after it fail at once, not at
-# each of its characters: linear time.
-_PIECE_RE = re.compile(rf"(?<!\s)\s*+(?:{_TOKEN_PATTERN})")
 # A sentence ends at . ! ? … (with closing quotes or brackets) before white space, or at
 # a line break. A run of end marks is matched from its first mark only, and possessively,
 # so a long run with no space after it ("!!!…!x") costs linear time, not quadratic.
@@ -257,9 +251,7 @@ class TurnAnalysis:
     @cached_property
     def token_spans(self) -> tuple[tuple[int, int], ...]:
         """``(start, end)`` of every token, aligned with :attr:`tokens` (computed on first use)."""
-        pieces = _PIECE_RE.findall(self.text)
-        ends = list(accumulate(map(len, pieces)))
-        return tuple(zip(map(sub, ends, map(len, map(str.lstrip, pieces))), ends, strict=True))
+        return tuple(match.span() for match in _TOKEN_RE.finditer(self.text))
 
     @cached_property
     def sentences(self) -> tuple[tuple[int, int], ...]:
