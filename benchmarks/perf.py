@@ -353,7 +353,10 @@ def stage_breakdown(
 
 
 _VADER_STAGE = "VADER on the customer turns (what empathykit needs of it; part of the analysis)"
-_REST_STAGE = "The rest: batch loop, scorer-result checks, GC (the whole run less the stages above)"
+# Mostly the cost of interleaving: each stage above is timed alone, in a tight loop over
+# every conversation, while a real run takes each conversation through all of them (on
+# 2026-12-05 the batch loop itself, and the garbage collector, measured no difference).
+_REST_STAGE = "The rest: the whole run less the stages above (interleaving, batch loop, checks, GC)"
 
 
 def _stage_times(threads: Sequence[Record]) -> dict[str, float]:
