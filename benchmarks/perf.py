@@ -51,6 +51,7 @@ import os
 import platform
 import pstats
 import random
+import re
 import shutil
 import statistics
 import subprocess
@@ -425,16 +426,19 @@ def floor_breakdown(
     from empathykit._lexicon import Cue
 
     searches: list[tuple[Any, str]] = []
+    origins: list[str] = []  # of each search: see _search_origin
     original = Cue.finditer_parts
 
     def recording(self: Any, folded: str, mask: int) -> Any:
         if mask and self.folded is not None:
             if mask == (1 << len(self.parts)) - 1:
                 searches.append((self._searcher(len(self.parts)), folded))
+                origins.append(_WHOLE)
             else:
                 for number in range(len(self.parts)):
                     if mask >> number & 1:
                         searches.append((self._searcher(number), folded))
+                        origins.append(_search_origin(self.parts[number]))
         return original(self, folded, mask)
 
     Cue.finditer_parts = recording  # type: ignore[method-assign]
@@ -450,6 +454,19 @@ def floor_breakdown(
         for pattern, text in searches:
             for _ in pattern.finditer(text):
                 pass
+
+    by_origin = {
+        origin: [search for search, o in zip(searches, origins, strict=True) if o == origin]
+        for origin in (_PATTERN, _PHRASES, _WHOLE)
+    }
+
+    def replay_only(origin: str) -> Callable[[], None]:
+        def run() -> None:
+            for pattern, text in by_origin[origin]:
+                for _ in pattern.finditer(text):
+                    pass
+
+        return run
 
     def words() -> None:
         for text in texts:
@@ -483,7 +500,34 @@ def floor_breakdown(
     lines.append(
         f"  {floor:5.2f}  in all: with every other step free, the ratio would be {1 / floor:.2f}"
     )
+    split: dict[str, list[float]] = {origin: [] for origin in by_origin}
+    for _ in range(repeat):
+        start = cpu()
+        baseline()
+        base = cpu() - start
+        for origin in by_origin:
+            start = cpu()
+            replay_only(origin)()
+            split[origin].append((cpu() - start) / base)
+    lines.append(f"the cue searches by origin, replayed (median of {repeat}):")
+    lines += [
+        f"  {median(values):5.2f}  {origin} ({len(by_origin[origin]):,} searches)"
+        for origin, values in split.items()
+    ]
     return lines
+
+
+_PATTERN = "alternatives from regular-expression patterns"
+_PHRASES = "alternatives from phrase lists"
+_WHOLE = "cues searched whole (every alternative chosen, or only one)"
+# How _lexicon.compile_cues wraps each pattern of a rule ("(?:...)", "(?x:...)"); the
+# alternatives built from a phrase list start with a word's guard or its letters instead.
+_PATTERN_PART = re.compile(r"\(\?[aiLmsux]*:")
+
+
+def _search_origin(part: str) -> str:
+    """Whether a cue's alternative came from a rule's patterns or from its phrases."""
+    return _PATTERN if _PATTERN_PART.match(part) else _PHRASES
 
 
 def _component(filename: str) -> str:

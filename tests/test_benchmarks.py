@@ -180,13 +180,32 @@ def test_floor_breakdown_replays_the_recorded_searches_and_restores_the_cue() ->
     lines = perf.floor_breakdown(perf.synthetic_threads(40), lambda: sum(range(10**5)), 1)
     assert before is Cue.finditer_parts
     assert lines[0].startswith("floor: ")
-    values = [float(line.split()[0]) for line in lines[1:]]
-    assert len(values) == 4
+    values = [float(line.split()[0]) for line in lines[1:5]]
     assert min(values) > 0
     assert sum(values[:-1]) == pytest.approx(values[-1], abs=0.011)  # rounded to 0.01
     searches = re.search(r"\(([\d,]+) searches\)", lines[2])
     assert searches is not None
-    assert int(searches.group(1).replace(",", "")) > 40  # many cues per turn
+    total = int(searches.group(1).replace(",", ""))
+    assert total > 40  # many cues per turn
+    # Then the same searches by origin: patterns, phrase lists, cues searched whole.
+    assert lines[5].startswith("the cue searches by origin")
+    counts = [re.search(r"\(([\d,]+) searches\)", line) for line in lines[6:]]
+    assert len(counts) == 3
+    assert all(count is not None for count in counts)
+    assert total == sum(int(c.group(1).replace(",", "")) for c in counts if c is not None)
+    assert all(int(c.group(1).replace(",", "")) > 0 for c in counts if c is not None)
+
+
+def test_search_origin_tells_patterns_from_phrase_lists() -> None:
+    """A rule's patterns are compiled as scoped groups; its phrases are not."""
+    from empathykit._lexicon import compile_cues
+
+    perf = _perf()
+    regex = compile_cues(["so sorry", "my apologies"], ["sorry(?! not)", "(?i)regret"])
+    assert regex is not None
+    parts = regex.pattern.split("|")
+    expected = [perf._PHRASES, perf._PHRASES, perf._PATTERN, perf._PATTERN]
+    assert expected == [perf._search_origin(part) for part in parts]
 
 
 # -- import cost ------------------------------------------------------------------------
