@@ -450,23 +450,13 @@ def floor_breakdown(
     texts = [turn["text"] for thread in threads for turn in thread["turns"]]
     customer = [t["text"] for th in threads for t in th["turns"] if t["role"] == "customer"]
 
-    def replay() -> None:
-        for pattern, text in searches:
-            for _ in pattern.finditer(text):
-                pass
-
-    by_origin = {
-        origin: [search for search, o in zip(searches, origins, strict=True) if o == origin]
-        for origin in (_PATTERN, _PHRASES, _WHOLE)
-    }
-
-    def replay_only(origin: str) -> Callable[[], None]:
-        def run() -> None:
-            for pattern, text in by_origin[origin]:
+    def replayer(items: list[tuple[Any, str]]) -> Callable[[], None]:
+        def replay() -> None:
+            for pattern, text in items:
                 for _ in pattern.finditer(text):
                     pass
 
-        return run
+        return replay
 
     def words() -> None:
         for text in texts:
@@ -479,41 +469,34 @@ def floor_breakdown(
 
     parts = {
         "VADER on the customer turns": vader,
-        f"the cue searches alone, replayed ({len(searches):,} searches)": replay,
+        f"the cue searches alone, replayed ({len(searches):,} searches)": replayer(searches),
         "reading the words of every turn (tokens, keys)": words,
     }
-    ratios: dict[str, list[float]] = {name: [] for name in parts}
+    # The same searches again, by where each alternative came from (see _search_origin).
+    split = {}
+    for origin in (_PATTERN, _PHRASES, _WHOLE):
+        chosen = [search for search, o in zip(searches, origins, strict=True) if o == origin]
+        split[f"{origin} ({len(chosen):,} searches)"] = replayer(chosen)
+    ratios: dict[str, list[float]] = {name: [] for name in [*parts, *split]}
     cpu = time.process_time
     for _ in range(repeat):
         start = cpu()
         baseline()
         base = cpu() - start
-        for name, function in parts.items():
+        for name, function in [*parts.items(), *split.items()]:
             start = cpu()
             function()
             ratios[name].append((cpu() - start) / base)
-    floor = sum(median(values) for values in ratios.values())
+    floor = sum(median(ratios[name]) for name in parts)
     lines = [
         f"floor: CPU time of the work no Python step can remove, over VADER (median of {repeat}):"
     ]
-    lines += [f"  {median(values):5.2f}  {name}" for name, values in ratios.items()]
+    lines += [f"  {median(ratios[name]):5.2f}  {name}" for name in parts]
     lines.append(
         f"  {floor:5.2f}  in all: with every other step free, the ratio would be {1 / floor:.2f}"
     )
-    split: dict[str, list[float]] = {origin: [] for origin in by_origin}
-    for _ in range(repeat):
-        start = cpu()
-        baseline()
-        base = cpu() - start
-        for origin in by_origin:
-            start = cpu()
-            replay_only(origin)()
-            split[origin].append((cpu() - start) / base)
     lines.append(f"the cue searches by origin, replayed (median of {repeat}):")
-    lines += [
-        f"  {median(values):5.2f}  {origin} ({len(by_origin[origin]):,} searches)"
-        for origin, values in split.items()
-    ]
+    lines += [f"  {median(ratios[name]):5.2f}  {name}" for name in split]
     return lines
 
 
