@@ -21,15 +21,16 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from functools import cached_property, lru_cache
 from operator import itemgetter
+from typing import Any
 
 import attrs
 from nltk.sentiment.util import NEGATION_RE
 from nltk.stem.snowball import SnowballStemmer
-from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from ._conversation import Conversation, Role
 from ._keys import text_keys
 from ._lexicon import CueSet, cues_from_tables, load_lexicon, load_word_list
+from ._vader import analyser
 
 __all__ = [
     "ConversationAnalysis",
@@ -162,8 +163,8 @@ def _stopwords() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
-def _vader() -> SentimentIntensityAnalyzer:
-    return SentimentIntensityAnalyzer()
+def _vader() -> Any:
+    return analyser()
 
 
 @lru_cache(maxsize=1)
