@@ -264,7 +264,7 @@ def test_results_pickle_as_their_own_class_with_every_field() -> None:
 
     assert Single(3) == restore(Single, (3,))
     assert -1 == restore(Single, (-1,)).value  # validators are not run again
-    with pytest.raises(ValueError, match="zip"):
+    with pytest.raises(ValueError, match="expected 1 field values, got 2"):
         restore(Single, (1, 2))  # every field, no more, no fewer
     # Fields found as slots of a base class, or in an instance dict, are filled as well.
     assert (SingleSubclass, 4) == (type(restored := restore(SingleSubclass, (4,))), restored.value)

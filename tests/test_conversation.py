@@ -5,11 +5,12 @@
 
 from __future__ import annotations
 
+from types import MappingProxyType
 from typing import Any
 
 import attrs
 import pytest
-from hypothesis import given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import empathykit
@@ -552,3 +553,58 @@ def test_alias_table_covers_both_roles() -> None:
     """The strategies draw from both roles' aliases (a guard on the test helpers)."""
     assert set(AGENT_ALIASES) == set(ALIASES[Role.AGENT])
     assert set(CUSTOMER_ALIASES) == set(ALIASES[Role.CUSTOMER])
+
+
+# -- plain dict turns: the fast path reads them as the general path reads any mapping ----
+
+RECORD_VALUES = st.one_of(
+    st.sampled_from(["agent", "Agent", "customer", " customer", "user", "bot", "", "  ", "\n"]),
+    st.sampled_from(["Sorry about that.", "x", " padded "]),
+    st.text(max_size=4),
+    st.none(),
+    st.integers(),
+    st.lists(st.integers(), max_size=1),
+)
+# Records shaped like real ones (a role and a text, perhaps a timestamp), and any others.
+ROLE_NAMES = st.one_of(
+    st.sampled_from([*ROLE_ALIASES, "Agent", " customer", "bot", "", "  "]), RECORD_VALUES
+)
+TEXTS = st.one_of(
+    st.sampled_from(["Sorry about that.", "x", " padded ", "", "  ", "\n", "\u00a0"]),
+    RECORD_VALUES,
+)
+RECORDS = st.one_of(
+    st.fixed_dictionaries(
+        {"role": ROLE_NAMES, "text": TEXTS},
+        optional={"timestamp": RECORD_VALUES, "speaker": RECORD_VALUES, "note": RECORD_VALUES},
+    ),
+    st.dictionaries(
+        st.sampled_from(["role", "speaker", "text", "content", "timestamp", "note"]),
+        RECORD_VALUES,
+        max_size=5,
+    ),
+)
+
+
+def _read(turns: list[Any]) -> object:
+    """The conversation read from ``turns``, or the type and message of the error."""
+    try:
+        return as_conversation(turns)
+    except InvalidConversationError as error:
+        return type(error), str(error)
+
+
+@settings(max_examples=300)
+@given(RECORDS)
+@example({"role": "agent", "text": "  "})
+@example({"role": "customer", "text": "\u00a0\n"})
+@example({"role": "agent", "text": ""})
+@example({"role": "Agent", "text": "Hi"})
+@example({"role": "agent", "text": "Hi", "timestamp": 1700000000})
+@example({"role": "customer", "text": "Hi", "speaker": "Dana"})
+def test_a_plain_dict_turn_reads_as_any_other_mapping(record: dict[str, Any]) -> None:
+    expected = _read([MappingProxyType(record)])  # a mapping, not a dict: the general path
+    actual = _read([record])
+    assert expected == actual
+    if isinstance(actual, Conversation):
+        assert [type(t) for t in actual.turns] == [Turn]

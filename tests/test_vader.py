@@ -73,11 +73,24 @@ def test_scores_equal_the_librarys_on_any_text(text: str) -> None:
         "at least it was not the worst",
         "yeah right, to die for",
         # one case of each of the negation and idiom rules the fast analyser narrows
-        "never this good", "never so good", "without doubt good", "isn't good",
-        "never so very good", "a b this good", "without a doubt good", "we were not a good",
-        "a b never so good", "it is isn't really good", "a b c kiss of death",
-        "a b c beating heart", "the food was the bomb", "then it was bus stop ok",
-        "x y z to die for", "a b c d yeah right", "in no way good or bad", "no or nor good",
+        "never this good",
+        "never so good",
+        "without doubt good",
+        "isn't good",
+        "never so very good",
+        "a b this good",
+        "without a doubt good",
+        "we were not a good",
+        "a b never so good",
+        "it is isn't really good",
+        "a b c kiss of death",
+        "a b c beating heart",
+        "the food was the bomb",
+        "then it was bus stop ok",
+        "x y z to die for",
+        "a b c d yeah right",
+        "in no way good or bad",
+        "no or nor good",
     ],
 )
 def test_scores_equal_the_librarys_on_written_sentences(text: str) -> None:
@@ -135,7 +148,8 @@ def test_any_other_release_gets_the_librarys_analyser(monkeypatch: pytest.Monkey
 def test_scores_equal_the_librarys_on_real_turns(shared_data: Path) -> None:
     path = shared_data / "twcs_airlines_dialogues.jsonl"
     with path.open(encoding="utf-8") as lines:
-        turns = [t["text"] for line in itertools.islice(lines, 2000) for t in json.loads(line)["turns"]]
+        records = [json.loads(line) for line in itertools.islice(lines, 2000)]
+    turns = [turn["text"] for record in records for turn in record["turns"]]
     differing = [t for t in turns if LIBRARY.polarity_scores(t) != FAST.polarity_scores(t)]
     assert [] == differing
     assert len(turns) > 4000

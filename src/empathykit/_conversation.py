@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 
 import attrs
 
+from ._results import restore
 from .exceptions import ConfigurationError, InvalidConversationError
 
 if TYPE_CHECKING:
@@ -258,7 +259,26 @@ def _is_role_name(label: str, roles: RoleMap | None) -> bool:
     return True
 
 
+def _plain_turn(item: dict[Any, Any]) -> Turn | None:
+    """The commonest record, ``{"role": "agent", "text": "…"}`` with a role name spelt as
+    in :data:`ROLE_ALIASES`, as a :class:`Turn` made without running again the checks it
+    is known to pass; ``None`` for anything else, which takes the general path and its
+    errors. (Scoring in parallel, the parent process makes every turn, so this is part
+    of what keeps it from holding the workers up.)"""
+    role_name = item.get("role")
+    text = item.get("text")
+    if type(role_name) is not str or type(text) is not str or not text or text.isspace():
+        return None
+    role = ROLE_ALIASES.get(role_name)
+    if role is None:
+        return None
+    timestamp = item.get("timestamp")
+    return restore(Turn, (role, text, role_name, None if timestamp is None else str(timestamp)))
+
+
 def _turn_from_item(item: object, index: int, roles: RoleMap | None) -> Turn | None:
+    if type(item) is dict and not roles and (turn := _plain_turn(item)) is not None:
+        return turn
     if isinstance(item, Turn):
         if roles:
             role = resolve_role(item.speaker or item.role.value, roles=roles, turn=index)
