@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import json
 from collections.abc import Callable
+from importlib import metadata
 from pathlib import Path
 
 import pytest
@@ -131,7 +132,7 @@ def test_idioms_check_equals_the_librarys(words: list[str], data: st.DataObject)
 
 
 def test_the_checked_release_gets_the_fast_analyser() -> None:
-    if _vader.version("vaderSentiment") == CHECKED_VERSION:
+    if metadata.version("vaderSentiment") == CHECKED_VERSION:
         assert isinstance(analyser(), FastVader)
     else:
         assert not isinstance(analyser(), FastVader)
