@@ -22,7 +22,7 @@ from empathykit import (
     Turn,
     as_conversation,
 )
-from empathykit._conversation import ROLE_ALIASES
+from empathykit._conversation import ROLE_ALIASES, _plain_turn
 from strategies import (
     ALIASES,
     TurnSpec,
@@ -608,3 +608,18 @@ def test_a_plain_dict_turn_reads_as_any_other_mapping(record: dict[str, Any]) ->
     assert expected == actual
     if isinstance(actual, Conversation):
         assert [type(t) for t in actual.turns] == [Turn]
+
+
+@pytest.mark.parametrize(
+    "record",
+    [
+        {"role": "agent", "text": "Hi"},
+        {"role": "customer", "text": " My bag is lost ", "timestamp": 1700000000},
+        {"role": "user", "text": "Hi", "speaker": "Dana", "note": 1},
+    ],
+)
+def test_a_plain_dict_turn_takes_the_fast_path(record: dict[str, Any]) -> None:
+    # The property above holds whichever path is taken; here the fast one must be.
+    turn = _plain_turn(record)
+    assert isinstance(turn, Turn)
+    assert as_conversation([MappingProxyType(record)]).turns == (turn,)

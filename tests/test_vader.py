@@ -115,7 +115,7 @@ def _outcome(check: Callable[..., float], *args: object) -> object:
         return type(error)
 
 
-# Any index, not only those VADER asks about: out of range, both raise the same error.
+# Any index of the list, not only those VADER asks about (from the end, both wrap round).
 @given(st.lists(st.sampled_from(WORDS), min_size=1, max_size=8), st.data())
 def test_negation_check_equals_the_librarys(words: list[str], data: st.DataObject) -> None:
     start_i = data.draw(st.integers(0, 2))

@@ -51,7 +51,12 @@ def _negated(word: str) -> bool:
 
 
 class FastVader(SentimentIntensityAnalyzer):  # type: ignore[misc]  # the library is untyped
-    """``SentimentIntensityAnalyzer`` with the same scores, computed faster (see the module)."""
+    """``SentimentIntensityAnalyzer`` with the same scores, computed faster (see the module).
+
+    Its ``lexicon`` may be changed after it is made, as the library's may; its emoji
+    characters, and vaderSentiment's module-level negation list and negation factor, are
+    read when it is made and when this module is imported.
+    """
 
     def __init__(self) -> None:
         super().__init__()
