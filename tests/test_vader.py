@@ -92,6 +92,14 @@ def test_scores_equal_the_librarys_on_any_text(text: str) -> None:
         "a b c d yeah right",
         "in no way good or bad",
         "no or nor good",
+        # emoji where VADER's walk puts a space before the description, and where not
+        "\N{GRINNING FACE}",
+        "\N{GRINNING FACE}\N{PILE OF POO} great",
+        "bad\N{PILE OF POO}",
+        "so  \N{GRINNING FACE}\n\N{GRINNING FACE}\tok",
+        " \N{PILE OF POO} ",
+        "no\0 good \N{GRINNING FACE}",
+        "\u00a9 2026, \N{HEAVY BLACK HEART}\ufe0f thanks",
     ],
 )
 def test_scores_equal_the_librarys_on_written_sentences(text: str) -> None:

@@ -7,7 +7,8 @@ four of them and leaves every rule to the library:
 
 - **Emoji.** VADER walks the text a character at a time in Python to replace emoji with
   their descriptions. A text with no emoji character (most of them) comes out of that
-  walk as itself, so only its ``strip()`` is kept.
+  walk as itself, so only its ``strip()`` is kept; in the others, ``str.translate``
+  puts each description in, with the same words around it.
 - **Words VADER gives no valence.** Every word goes through ``sentiment_valence``, which
   gives 0 to a word that is not in the lexicon, and the word loop gives 0 to boosters
   and to "kind" in "kind of" before asking it. Only the other lexicon words are sent to
@@ -63,10 +64,17 @@ class FastVader(SentimentIntensityAnalyzer):  # type: ignore[misc]  # the librar
         # VADER's emoji walk looks up one character at a time, so only one-character
         # keys can ever match.
         self._emoji_chars = frozenset(key for key in self.emojis if len(key) == 1)
+        # Each emoji character → a space and its description. The walk puts the space
+        # only where the character before is not one, but VADER reads the text only as
+        # its white-space-separated words and its count of "!" and "?", which another
+        # space does not change.
+        self._emoji_table = {ord(char): " " + self.emojis[char] for char in self._emoji_chars}
 
-    def polarity_scores(self, text: str) -> dict[str, float]:
-        if not isinstance(text, str) or not self._emoji_chars.isdisjoint(text):
+    def polarity_scores(self, text: object) -> dict[str, float]:
+        if not isinstance(text, str):  # the library reads str(text)
             return super().polarity_scores(text)  # type: ignore[no-any-return]
+        if not self._emoji_chars.isdisjoint(text):
+            text = text.translate(self._emoji_table)
         text = text.strip()
         sentitext = SentiText(text)
         words: list[str] = sentitext.words_and_emoticons
