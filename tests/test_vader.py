@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from empathykit import _vader
+from empathykit._analysis import Sentiment, _sentiment
 from empathykit._vader import CHECKED_VERSION, FastVader, analyser
 
 LIBRARY = SentimentIntensityAnalyzer()
@@ -162,3 +163,18 @@ def test_scores_equal_the_librarys_on_real_turns(shared_data: Path) -> None:
     differing = [t for t in turns if LIBRARY.polarity_scores(t) != FAST.polarity_scores(t)]
     assert [] == differing
     assert len(turns) > 4000
+
+
+@settings(max_examples=200)
+@given(texts())
+def test_a_turns_sentiment_is_the_one_vaders_scores_make(text: str) -> None:
+    # Sentiments are shared between turns with the same scores; the shared one must be
+    # exactly what the library's scores give (repr tells 0.0 from -0.0, as JSON does).
+    scores = LIBRARY.polarity_scores(text)
+    expected = Sentiment(
+        compound=min(1.0, max(-1.0, float(scores["compound"]))),
+        positive=float(scores["pos"]),
+        negative=float(scores["neg"]),
+        neutral=float(scores["neu"]),
+    )
+    assert repr(expected) == repr(_sentiment(text))
