@@ -396,18 +396,15 @@ def _signals(
     specific = content_count >= SPECIFIC_MIN_CONTENT_WORDS or any(
         _SPECIFIC_TOKEN_RE.search(info[0]) for info in infos
     )
+    positive_feeling = positive and not (problem or negative_feeling)
     if not spans:
         return _signals_without_spans(
-            problem,
-            negative_feeling,
-            positive and not (problem or negative_feeling),
-            help_request,
-            specific,
+            problem, negative_feeling, positive_feeling, help_request, specific
         )
     return CustomerSignals(
         problem=problem,
         negative_feeling=negative_feeling,
-        positive_feeling=positive and not (problem or negative_feeling),
+        positive_feeling=positive_feeling,
         help_request=help_request,
         specific=specific,
         spans=tuple(spans),
