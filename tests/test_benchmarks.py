@@ -134,6 +134,15 @@ def test_cycle_turns_repeats_threads_to_an_exact_length() -> None:
     assert turns + turns + turns[:1] == long
 
 
+def test_cut_makes_the_length_baseline_of_the_same_turns() -> None:
+    """The length benchmark's short conversations are the long one's turns, in order."""
+    perf = _perf()
+    turns = perf.cycle_turns(perf.synthetic_threads(4), 25)
+    pieces = perf.cut(turns, 10)
+    assert [len(piece) for piece in pieces] == [10, 10, 5]
+    assert turns == [turn for piece in pieces for turn in piece]
+
+
 def test_write_repeated_writes_exact_turn_count(tmp_path: Path) -> None:
     """The memory benchmark's file has exactly the turns asked for, with distinct ids."""
     perf = _perf()
