@@ -11,13 +11,13 @@ benchmark      figure                                                           
 throughput     turns/s of ``score_many(n_jobs=1)`` over turns/s of VADER's      >= 0.5
                ``polarity_scores`` called once on every turn                    (stretch 1)
 parallel       time of ``n_jobs=1`` over time of ``n_jobs=2`` (same input)      >= 1.7
-length         time to score one 20,000-turn conversation over the mean time   <= 11
-               for one of 2,000, the same turns cut in ten
+length         time to score one 20,000-turn conversation over the mean time    <= 11
+               for one of 2,000 (the same turns, cut in ten)
 memory         peak RSS of ``empathykit score --format jsonl`` streaming a      <= 1.2 and
                1,000,000-turn file over the same for 100,000 turns              < 250 MB
-startup        ``python -c "import empathykit"`` and ``empathykit --help`` over  <= 0.5
-               ``python -c "import nltk"``; heavy modules ``import empathykit``  none
-               loads (nltk, vaderSentiment, pandas)
+startup        ``python -c "import empathykit"``, ``empathykit --help`` over    <= 0.5
+               ``python -c "import nltk"``; the heavy modules (nltk,             none
+               vaderSentiment, pandas) ``import empathykit`` loads
 =============  ===============================================================  ==========
 
 The input is the real airline support threads of ``../shared/data`` when present (or
@@ -705,11 +705,11 @@ def _children_cpu() -> float:
 def bench_length(ctx: Context) -> None:
     """One conversation of 20,000 turns against the same turns as ten of 2,000."""
     # The baseline is made of the *same* turns, cut into ten conversations, so that the
-    # ratio measures what length costs and nothing else. Timed against one 2,000-turn
-    # conversation on its own, the long one would also be charged for different text, and
-    # for the full garbage collections that a stream of 2,000-turn conversations sets off
-    # as often per turn, but that one short run timed between long ones escapes (each
-    # long run's collections leave the short one below the threshold).
+    # ratio measures what length costs, not what other text costs. It also gives both
+    # sides their share of full garbage collections: CPython starts one when enough
+    # objects have survived since the last, so ten short conversations set off about as
+    # many as one long one with the same turns, while a single short run, starting from
+    # the count a long run's collections had just reset, seldom reaches the threshold.
     import empathykit
 
     small_n, large_n = (200, 2_000) if ctx.args.quick else (2_000, 20_000)
@@ -744,8 +744,9 @@ def bench_length(ctx: Context) -> None:
     full_collections[False].clear()
     paired = alternate(run_pieces, run_large, ctx.repeat(5))
     count = len(pieces)
-    ratios = [count * r for r in paired.ratios(inverse=True)]
-    cpu_ratios = [count * r for r in paired.ratios(cpu=True, inverse=True)]
+    scale = len(large) / small_n  # short conversations' worth of turns (10 unless cut unevenly)
+    ratios = [scale * r for r in paired.ratios(inverse=True)]
+    cpu_ratios = [scale * r for r in paired.ratios(cpu=True, inverse=True)]
     each = [t for times in piece_times for t in times]
     print(
         f"  {count} x {small_n:,} turns  runs {fmt_runs(paired.base)} "
