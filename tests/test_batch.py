@@ -185,6 +185,44 @@ def test_serial_scoring_streams() -> None:
     assert [0, 1] == taken
 
 
+def test_each_conversation_is_left_with_its_analysis_as_it_came() -> None:
+    """In one process as with workers, score_many makes a conversation's analysis for the
+    scorers and then drops it (a kept report is a third of the size without it), unless
+    the caller had it already. Read again, it is made anew, equal to the first."""
+    from empathykit._conversation import analysis_cached
+
+    records = [chat(n) for n in range(4)]
+    for jobs in (1, 2):
+        analysed = empathykit.as_conversation(chat(5)["turns"], id="mine")  # type: ignore[arg-type]
+        before = analysed.analysis
+        fresh = empathykit.as_conversation(chat(6)["turns"], id="fresh")  # type: ignore[arg-type]
+        reports = list(empathykit.score_many([*records, analysed, fresh], n_jobs=jobs))
+        assert all(isinstance(r, Report) for r in reports)
+        held = [analysis_cached(r.conversation) for r in reports]  # type: ignore[union-attr]
+        assert [False, False, False, False, True, False] == held
+        assert analysed.analysis is before
+        for report in reports:
+            assert isinstance(report, Report)
+            again = Conversation(turns=report.conversation.turns).analysis
+            assert again == report.conversation.analysis
+
+
+def test_analysis_cached_reads_without_computing_and_release_drops_it() -> None:
+    from empathykit._conversation import analysis_cached, release_analysis
+
+    conversation = empathykit.as_conversation("Customer: It broke.\nAgent: Sorry!")
+    release_analysis(conversation)  # nothing to drop: no error
+    assert not analysis_cached(conversation)
+    assert not analysis_cached(conversation)  # asking did not compute it
+    first = conversation.analysis
+    assert analysis_cached(conversation)
+    release_analysis(conversation)
+    assert not analysis_cached(conversation)
+    assert first == conversation.analysis
+    assert first is not conversation.analysis  # made anew, then kept
+    assert analysis_cached(conversation)
+
+
 def test_workers_bound_the_work_in_flight() -> None:
     """With workers, at most 2 * n_jobs chunks are read ahead of the results."""
     taken: list[int] = []

@@ -18,9 +18,11 @@ from ._conversation import (
     Role,
     RoleMap,
     Turn,
+    analysis_cached,
     as_conversation,
     check_roles,
     id_text,
+    release_analysis,
     show,
 )
 from ._results import DimensionScore, Report, ReportParts, rebuild_report, report_parts, restore
@@ -342,9 +344,22 @@ def _parallel(
         pool.close()
 
 
-def _serial(items: Iterator[_Item], options: _Options) -> Iterator[Report | Failure]:
-    for index, item in items:
-        yield item if isinstance(item, Failure) else _score_one(index, item, options)
+def _serial(
+    conversations: Iterable[ConversationInput], roles: RoleMap | None, options: _Options
+) -> Iterator[Report | Failure]:
+    for index, item in enumerate(conversations):
+        conversation = _prepare(index, item, roles)
+        if isinstance(conversation, Failure):
+            yield conversation
+            continue
+        cached = analysis_cached(conversation)
+        result = _score_one(index, conversation, options)
+        if not cached:
+            # The turn analysis made for the scorers is two thirds of what a kept report
+            # would hold; it goes, so the conversation is left as it came, as it is when a
+            # worker scores it. Reading ``report.conversation.analysis`` makes it again.
+            release_analysis(conversation)
+        yield result
 
 
 def _jobs(n_jobs: int) -> int:
@@ -397,6 +412,11 @@ def score_many(
     ``on_error``). A worker process that dies is reported as a :class:`Failure` of the
     conversation it was scoring, and scoring goes on in a new worker.
 
+    Each conversation is left with its ``analysis`` (the shared turn analysis) as it
+    came: the one made for the scorers is dropped once they are done, in this process as
+    in a worker, so a report you keep holds about a third of the memory it would with it
+    (reading ``report.conversation.analysis`` makes it again, the same).
+
     Args:
         conversations: Anything :func:`~empathykit.score` accepts, one per item, or
             mappings such as JSON Lines records, ``{"id": ..., "turns": [...]}``. As in
@@ -441,8 +461,11 @@ def score_many(
     _check_weights(weights, chosen)
     check_roles(roles)
     options: _Options = (chosen, None if weights is None else dict(weights))
-    items = (_prepare_item(index, item, roles) for index, item in enumerate(conversations))
-    results = _serial(items, options) if jobs == 1 else _parallel(items, jobs, chunk_size, options)
+    if jobs == 1:
+        results = _serial(conversations, roles, options)
+    else:
+        items = (_prepare_item(index, item, roles) for index, item in enumerate(conversations))
+        results = _parallel(items, jobs, chunk_size, options)
     if on_error is None:
         return results
     return _report_failures(results, on_error)

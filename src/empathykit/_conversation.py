@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -224,10 +225,29 @@ class Conversation:
 
     @cached_property
     def analysis(self) -> ConversationAnalysis:
-        """The shared text analysis of every turn, computed once on first use."""
+        """The shared text analysis of every turn, computed on first use and kept
+        (:func:`~empathykit.score_many` drops it again after scoring a conversation that
+        did not have it)."""
         from ._analysis import analyse
 
         return analyse(self)
+
+
+def analysis_cached(conversation: Conversation) -> bool:
+    """Whether ``conversation`` holds its :attr:`~Conversation.analysis` already (reading
+    it this way does not compute it)."""
+    try:
+        object.__getattribute__(conversation, "analysis")
+    except AttributeError:
+        return False
+    return True
+
+
+def release_analysis(conversation: Conversation) -> None:
+    """Drop ``conversation``'s cached :attr:`~Conversation.analysis`, if it has one, to
+    free its memory; the next read computes it again (the same values)."""
+    with contextlib.suppress(AttributeError):  # never computed
+        object.__delattr__(conversation, "analysis")
 
 
 ConversationLike: TypeAlias = (
