@@ -441,6 +441,28 @@ def test_explain_marks_evidence_and_tone(capsys: pytest.CaptureFixture[str]) -> 
     assert "\x1b[" in out
 
 
+def test_explain_says_when_the_customer_raises_their_voice(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A shouting customer turn (ALL-CAPS words, "?!") is shown with "raised voice"; a
+    calm one is not, and agent turns have no tone."""
+    source = tmp_path / "tone.jsonl"
+    turns = [
+        {"role": "customer", "text": "WHERE IS MY REFUND?! This is the third time I ask."},
+        {"role": "agent", "text": "I'm sorry. I've sent it again today."},
+        {"role": "customer", "text": "Thank you, that is kind."},
+    ]
+    source.write_text(json.dumps({"id": "t", "turns": turns}) + "\n", encoding="utf-8")
+    code, out, _ = run(capsys, "explain", str(source))
+    assert 0 == code
+    headers = [line for line in out.splitlines() if line.startswith("#")]
+    assert 3 == len(headers)
+    assert ", raised voice ·" in headers[0]
+    assert "· tone " in headers[2]
+    assert "raised voice" not in headers[2]
+    assert "tone" not in headers[1]
+
+
 def test_explain_by_id(mixed_jsonl: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """explain --id picks one conversation; an unknown id is reported."""
     code, out, err = run(capsys, "explain", str(mixed_jsonl), "--id", "b")

@@ -456,6 +456,11 @@ def _shared_sentiment(
     return Sentiment(compound=compound, positive=positive, negative=negative, neutral=neutral)
 
 
+def tone_of(text: str) -> Tone:
+    """The :class:`Tone` of a customer turn's text (its ALL-CAPS words and ``!!``/``?!`` runs)."""
+    return _tone(len(_CAPS_WORD_RE.findall(text)), len(_REPEAT_PUNCT_RE.findall(text)))
+
+
 def _sentiment(text: str) -> Sentiment:
     """VADER's reading of ``text``; longer than :data:`SENTIMENT_CHUNK`, read in pieces."""
     if len(text) <= SENTIMENT_CHUNK:
@@ -483,7 +488,7 @@ def analyse_turn(index: int, role: Role, text: str) -> TurnAnalysis:
     sentiment = tone = signals = None
     if role is Role.CUSTOMER:
         sentiment = _sentiment(text)
-        tone = _tone(len(_CAPS_WORD_RE.findall(text)), len(_REPEAT_PUNCT_RE.findall(text)))
+        tone = tone_of(text)
         signals = _signals(text, len(content), infos, sentiment, tone)
     return TurnAnalysis(
         index=index,

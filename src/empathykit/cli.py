@@ -806,8 +806,11 @@ def _tone_words(report: Report, index: int) -> str:
         return ""
     mood = "positive" if value >= 0.05 else "negative" if value <= -0.05 else "neutral"
     words = f"tone {value:+.2f} {mood}"
-    tone = report.conversation.analysis.turns[index].tone
-    if tone is not None and tone.raised:
+    # Read from the text rather than report.conversation.analysis, which score_many
+    # dropped after scoring: making it again would analyse the whole turn a second time.
+    from ._analysis import tone_of
+
+    if tone_of(report.conversation.turns[index].text).raised:
         words += ", raised voice"
     return words
 
