@@ -201,10 +201,13 @@ def test_each_conversation_is_left_with_its_analysis_as_it_came() -> None:
         held = [analysis_cached(r.conversation) for r in reports]  # type: ignore[union-attr]
         assert [False, False, False, False, True, False] == held
         assert analysed.analysis is before
-        for report in reports:
+        for record, report in zip([*records, analysed, fresh], reports, strict=True):
             assert isinstance(report, Report)
-            again = Conversation(turns=report.conversation.turns).analysis
-            assert again == report.conversation.analysis
+            if isinstance(record, Conversation):
+                same = Conversation(turns=record.turns)
+            else:
+                same = empathykit.as_conversation(record["turns"])  # type: ignore[arg-type]
+            assert same.analysis == report.conversation.analysis  # made again, equal
 
 
 def test_analysis_cached_reads_without_computing_and_release_drops_it() -> None:
