@@ -201,7 +201,8 @@ def test_each_conversation_is_left_with_its_analysis_as_it_came() -> None:
         held = [analysis_cached(r.conversation) for r in reports]  # type: ignore[union-attr]
         assert [False, False, False, False, True, False] == held
         assert analysed.analysis is before
-        for record, report in zip([*records, analysed, fresh], reports, strict=True):
+        given: list[dict[str, object] | Conversation] = [*records, analysed, fresh]
+        for record, report in zip(given, reports, strict=True):
             assert isinstance(report, Report)
             if isinstance(record, Conversation):
                 same = Conversation(turns=record.turns)
