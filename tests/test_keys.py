@@ -19,6 +19,7 @@ from empathykit._analysis import customer_cues
 from empathykit._keys import (
     KeyIndex,
     alternatives,
+    key_sets,
     required_keys,
     text_keys,
 )
@@ -141,6 +142,16 @@ def test_key_index_masks() -> None:
     both = KeyIndex.build([[[sorry, question]]])  # needs a key of each set
     assert [] == both.masks(text_keys("so sorry"))
     assert [(0, 1)] == both.masks(text_keys("sorry?"))
+
+
+def test_key_index_needs_a_key_of_every_set_not_only_the_first_two() -> None:
+    sets = key_sets(r"\bsorry\s+to\s+hear\s+about\b", ["to", "about"])
+    assert [{"hear"}, {"sorr"}, {"abou"}, {"to"}] == sets  # least common first
+    index = KeyIndex.build([[sets]])
+    assert [] == index.masks(text_keys("sorry, I didn't hear you"))  # no "about", no "to"
+    assert [] == index.masks(text_keys("sorry, I didn't hear about it"))  # no "to"
+    assert [(0, 1)] == index.masks(text_keys("sorry to hear about it"))
+    assert 2 == len(key_sets(r"\bsorry\s+to\s+hear\s+about\b", ["to", "about"], limit=2))
 
 
 # -- the promise: the same matches ------------------------------------------------------

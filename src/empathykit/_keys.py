@@ -321,10 +321,12 @@ def required_keys(pattern: str, common: Iterable[str] = ()) -> frozenset[str] | 
     return found[0] if found else None
 
 
-def key_sets(pattern: str, common: Iterable[str] = (), limit: int = 2) -> list[frozenset[str]]:
-    r"""Up to ``limit`` key sets that every match of ``pattern`` needs one key of each
-    of, least likely first (see :func:`required_keys`): a turn must have a key from
-    each set to be searched.
+def key_sets(
+    pattern: str, common: Iterable[str] = (), limit: int | None = None
+) -> list[frozenset[str]]:
+    r"""The key sets (up to ``limit`` of them) that every match of ``pattern`` needs one
+    key of each of, least likely first (see :func:`required_keys`): a turn must have a
+    key from each set to be searched.
 
     >>> [sorted(keys) for keys in key_sets(r"\byou\s+(?:feel|felt)\b", ["you"])]
     [['feel', 'felt'], ['you']]
@@ -433,8 +435,8 @@ class KeyIndex:
     """
 
     always: dict[int, int]  # pattern -> its alternatives with no keys: always searched
-    # key -> (pattern, its alternatives' bits, the key set they also need) triples
-    by_key: dict[str, tuple[tuple[int, int, frozenset[str] | None], ...]]
+    # key -> (pattern, its alternatives' bits, the key sets they also need) triples
+    by_key: dict[str, tuple[tuple[int, int, tuple[frozenset[str], ...]], ...]]
     # The keys of by_key: a text's keys are intersected with them first, in C, so that
     # only the few a cue needs are looked at one by one.
     known: frozenset[str] = attrs.field(init=False, eq=False, repr=False)
@@ -446,15 +448,16 @@ class KeyIndex:
     @classmethod
     def build(cls, keys: Iterable[Iterable[Sequence[frozenset[str]] | None]]) -> KeyIndex:
         """Index patterns given, for each alternative, its :func:`key_sets` (or ``None``:
-        always searched); the first two sets of each are used."""
+        always searched). An alternative is indexed under the keys of its first set, and
+        chosen only when the text has a key of every other set too."""
         always: dict[int, int] = {}
-        by_key: dict[str, dict[tuple[int, frozenset[str] | None], int]] = {}
+        by_key: dict[str, dict[tuple[int, tuple[frozenset[str], ...]], int]] = {}
         for pattern, parts in enumerate(keys):
             for part, sets in enumerate(parts):
                 if not sets:
                     always[pattern] = always.get(pattern, 0) | 1 << part
                     continue
-                entry = (pattern, sets[1] if len(sets) > 1 else None)
+                entry = (pattern, tuple(sets[1:]))
                 for key in sets[0]:
                     slot = by_key.setdefault(key, {})
                     slot[entry] = slot.get(entry, 0) | 1 << part
@@ -476,6 +479,9 @@ class KeyIndex:
         by_key = self.by_key
         for key in hits:
             for pattern, bits, also in by_key[key]:
-                if also is None or not also.isdisjoint(keys):
+                for needed in also:
+                    if needed.isdisjoint(keys):
+                        break
+                else:
                     found[pattern] = found.get(pattern, 0) | bits
         return sorted(found.items())
