@@ -506,6 +506,94 @@ def floor_breakdown(
     return lines
 
 
+def matching_breakdown(
+    threads: Sequence[Record], baseline: Callable[[], object], repeat: int
+) -> list[str]:
+    """What cue matching costs inside a real run, over the baseline.
+
+    One run records every answer of the matching layer (each cue set's matches in each
+    turn) and the searches it made. ``score_many`` is then timed as it is, with each
+    answer taken from that record after its searches are run again (the searches are
+    done, the bookkeeping around them is free), and with each answer taken from the
+    record alone (matching is free). The last is the best any matcher could give with
+    every other step as it is; the searches are timed in the run, where they cost more
+    than replayed in a bare loop (see :func:`floor_breakdown`).
+    """
+    import empathykit
+    from empathykit import _lexicon
+
+    original_matches = _lexicon._matches
+    original_parts = _lexicon.Cue.finditer_parts
+    answers: dict[tuple[int, str], Any] = {}
+    searches: dict[tuple[int, str], list[tuple[Any, str]]] = {}
+    current: list[tuple[Any, str]] = []
+
+    def recording_parts(self: Any, folded: str, mask: int) -> Any:
+        if mask and self.folded is not None:
+            if mask == (1 << len(self.parts)) - 1:
+                current.append((self._searcher(len(self.parts)), folded))
+            else:
+                for number in range(len(self.parts)):
+                    if mask >> number & 1:
+                        current.append((self._searcher(number), folded))
+        return original_parts(self, folded, mask)
+
+    def recording(cues: Any, index: Any, text: str, folded: Any, keys: Any) -> Any:
+        current.clear()
+        answer = answers[id(index), text] = original_matches(cues, index, text, folded, keys)
+        searches[id(index), text] = list(current)
+        return answer
+
+    def searched(cues: Any, index: Any, text: str, folded: Any, keys: Any) -> Any:
+        for pattern, lowered in searches[id(index), text]:
+            for _ in pattern.finditer(lowered):
+                pass
+        return answers[id(index), text]
+
+    def answered(cues: Any, index: Any, text: str, folded: Any, keys: Any) -> Any:
+        return answers[id(index), text]
+
+    def run_with(matches: Callable[..., Any]) -> Callable[[], None]:
+        def run() -> None:
+            _lexicon._matches = matches
+            try:
+                for _ in empathykit.score_many(threads):
+                    pass
+            finally:
+                _lexicon._matches = original_matches
+
+        return run
+
+    _lexicon.Cue.finditer_parts = recording_parts  # type: ignore[method-assign]
+    try:
+        run_with(recording)()
+    finally:
+        _lexicon.Cue.finditer_parts = original_parts  # type: ignore[method-assign]
+    runs = {
+        "score_many as it is": run_with(original_matches),
+        "with the searches run and the bookkeeping around them free": run_with(searched),
+        "with matching free (every answer from the record)": run_with(answered),
+    }
+    ratios: dict[str, list[float]] = {name: [] for name in runs}
+    cpu = time.process_time
+    for _ in range(repeat):
+        start = cpu()
+        baseline()
+        base = cpu() - start
+        for name, function in runs.items():
+            start = cpu()
+            function()
+            ratios[name].append((cpu() - start) / base)
+    lines = [
+        f"cue matching in the run: CPU time over VADER (median of {repeat}; "
+        f"{len(answers):,} answers, {sum(map(len, searches.values())):,} searches):"
+    ]
+    lines += [f"  {median(ratios[name]):5.2f}  {name}" for name in runs]
+    free = median(ratios[list(runs)[-1]])
+    lines.append(f"         a matcher that cost nothing would give a ratio of {1 / free:.2f}")
+    return lines
+
+
 _PATTERN = "alternatives from regular-expression patterns"
 _PHRASES = "alternatives from phrase lists"
 _WHOLE = "cues searched whole (every alternative chosen, or only one)"
@@ -614,6 +702,8 @@ def bench_throughput(ctx: Context) -> None:
         for line in stage_breakdown(threads, baseline, ctx.repeat(3)):
             print(line)
         for line in floor_breakdown(threads, baseline, ctx.repeat(3)):
+            print(line)
+        for line in matching_breakdown(threads, baseline, ctx.repeat(3)):
             print(line)
         for line in profile_breakdown(candidate):
             print(line)

@@ -205,6 +205,35 @@ def test_floor_breakdown_replays_the_recorded_searches_and_restores_the_cue() ->
     assert all(int(c.group(1).replace(",", "")) > 0 for c in counts if c is not None)
 
 
+def test_matching_breakdown_times_the_run_with_matching_answered_and_restores_it() -> None:
+    """``throughput --profile`` also times the whole run with cue matching as it is, with
+    only its searches run, and answered from a record; it patches the matching layer for
+    those runs only, and the record holds every cue set's answer in every turn."""
+    from empathykit import _lexicon
+
+    perf = _perf()
+    before = (_lexicon._matches, _lexicon.Cue.finditer_parts)
+    threads = perf.synthetic_threads(40)
+    lines = perf.matching_breakdown(threads, lambda: sum(range(10**5)), 1)
+    assert before == (_lexicon._matches, _lexicon.Cue.finditer_parts)
+    header = re.match(
+        r"cue matching in the run: .*\(median of 1; ([\d,]+) answers, ([\d,]+) searches\)", lines[0]
+    )
+    assert header is not None
+    answers, searches = (int(group.replace(",", "")) for group in header.groups())
+    # An answer for each cue set asked about each text: the customer cues for every
+    # customer turn's text, and at least five (every scorer's cues, active listening's
+    # blockers) for every agent turn's.
+    customer = {t["text"] for thread in threads for t in thread["turns"] if t["role"] == "customer"}
+    agent = {t["text"] for thread in threads for t in thread["turns"] if t["role"] == "agent"}
+    assert answers >= len(customer) + 5 * len(agent)
+    assert searches > answers  # several cues a turn
+    values = [float(line.split()[0]) for line in lines[1:4]]
+    assert min(values) > 0
+    assert lines[4].strip().startswith("a matcher that cost nothing would give a ratio of")
+    assert float(lines[4].split()[-1]) == pytest.approx(1 / values[2], rel=0.05)
+
+
 def test_search_origin_tells_patterns_from_phrase_lists() -> None:
     """A rule's patterns are compiled as scoped groups; its phrases are not."""
     from empathykit._lexicon import compile_cues
