@@ -278,6 +278,23 @@ def test_every_match_contains_a_required_key(pattern: str, text: str) -> None:
             assert keys & text_keys(folded), (pattern, match.group())
 
 
+@given(patterns(), turn_texts())
+def test_a_text_with_a_match_has_a_key_of_every_set(pattern: str, text: str) -> None:
+    """The key index skips a text that lacks a key of any one set (not only the first
+    two), so every set :func:`key_sets` proves must hold wherever the pattern matches."""
+    try:
+        regex = re.compile(pattern)
+    except re.error:
+        return
+    folded = text.lower()
+    if len(folded) != len(text):
+        return
+    if any(m.end() > m.start() for m in regex.finditer(folded)):
+        present = text_keys(folded)
+        for needed in key_sets(pattern):
+            assert needed & present, (pattern, sorted(needed))
+
+
 @given(st.lists(patterns(), min_size=1, max_size=4), turn_texts())
 def test_user_cues_find_the_same_matches_with_keys(chosen: list[str], text: str) -> None:
     try:
