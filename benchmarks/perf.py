@@ -512,12 +512,12 @@ def matching_breakdown(
     """What cue matching costs inside a real run, over the baseline.
 
     One run records every answer of the matching layer (each cue set's matches in each
-    turn) and the searches it made. ``score_many`` is then timed as it is, with each
-    answer taken from that record after its searches are run again (the searches are
-    done, the bookkeeping around them is free), and with each answer taken from the
-    record alone (matching is free). The last is the best any matcher could give with
-    every other step as it is; the searches are timed in the run, where they cost more
-    than replayed in a bare loop (see :func:`floor_breakdown`).
+    text, once however often the text repeats) and the searches it made. ``score_many``
+    is then timed as it is, with each answer taken from that record after its searches
+    are run again (the searches are done, the bookkeeping around them is free), and with
+    each answer taken from the record alone (matching is free). The last is the best any
+    matcher could give with every other step as it is. The searches are timed in the
+    run, beside the rest of the work, not replayed alone as in :func:`floor_breakdown`.
     """
     import empathykit
     from empathykit import _lexicon
@@ -525,6 +525,8 @@ def matching_breakdown(
     original_matches = _lexicon._matches
     original_parts = _lexicon.Cue.finditer_parts
     answers: dict[tuple[int, str], Any] = {}
+    # Each index seen, kept alive so that its id cannot be reused by another's.
+    indexes: dict[int, Any] = {}
     searches: dict[tuple[int, str], list[tuple[Any, str]]] = {}
     current: list[tuple[Any, str]] = []
 
@@ -540,6 +542,7 @@ def matching_breakdown(
 
     def recording(cues: Any, index: Any, text: str, folded: Any, keys: Any) -> Any:
         current.clear()
+        indexes[id(index)] = index
         answer = answers[id(index), text] = original_matches(cues, index, text, folded, keys)
         searches[id(index), text] = list(current)
         return answer
@@ -586,7 +589,8 @@ def matching_breakdown(
             ratios[name].append((cpu() - start) / base)
     lines = [
         f"cue matching in the run: CPU time over VADER (median of {repeat}; "
-        f"{len(answers):,} answers, {sum(map(len, searches.values())):,} searches):"
+        f"{len(answers):,} distinct answers recorded, "
+        f"{sum(map(len, searches.values())):,} searches behind them):"
     ]
     lines += [f"  {median(ratios[name]):5.2f}  {name}" for name in runs]
     free = median(ratios[list(runs)[-1]])

@@ -217,7 +217,9 @@ def test_matching_breakdown_times_the_run_with_matching_answered_and_restores_it
     lines = perf.matching_breakdown(threads, lambda: sum(range(10**5)), 1)
     assert before == (_lexicon._matches, _lexicon.Cue.finditer_parts)
     header = re.match(
-        r"cue matching in the run: .*\(median of 1; ([\d,]+) answers, ([\d,]+) searches\)", lines[0]
+        r"cue matching in the run: .*\(median of 1; ([\d,]+) distinct answers recorded, "
+        r"([\d,]+) searches behind them\)",
+        lines[0],
     )
     assert header is not None
     answers, searches = (int(group.replace(",", "")) for group in header.groups())

@@ -174,7 +174,7 @@ PIECES = st.one_of(
     st.text(alphabet="abcdefghijklmnopqrstuvwxyzéß_0123456789", min_size=1, max_size=8),
     st.sampled_from([".", ",", "!", "?", ":(", ":)", "-", "'", "’", "…", "😡", "http://x.y/z"]),
 )
-SEPARATORS = st.sampled_from([" ", " ", " ", "  ", "\n", "", ", ", " - ", "\t"])
+SEPARATORS = st.sampled_from([" ", " ", " ", "  ", "\n", "", ", ", " - ", "\t", "-", ","])
 
 
 @st.composite
@@ -228,12 +228,40 @@ def test_bundled_cues_find_the_same_matches_on_written_turns() -> None:
     assert matched > 10  # the turns do exercise the cues
 
 
+@pytest.mark.parametrize(
+    ("pattern", "text"),
+    [
+        (r"\bsorry[\s-]about\b", "Sorry about that"),  # [\s-] is a space here, not "-"
+        (r"\bthanks[\s!]+for\b", "thanks for this"),
+        (r"\bfollow[\s-]up\b", "we will follow up"),
+        (r"\bso[\sr]ry\b", "so ry"),  # [\sr] may be a space: no word "sorr"
+        (r"(?a:\bété\b)", "xétéx"),  # ASCII \b: "é" is not in words
+        (r"(?a)\bété\b", "xétéx"),
+        (r"\bcaf(?a:\b)", "cafés"),
+    ],
+)
+def test_keys_hold_for_classes_that_mix_categories_and_for_ascii_words(
+    pattern: str, text: str
+) -> None:
+    folded = text.lower()
+    matched = [m.span() for m in re.finditer(pattern, folded)]
+    assert matched  # the example does match
+    present = text_keys(folded)
+    for needed in key_sets(pattern):
+        assert needed & present, sorted(needed)
+    cues = cues_from_tables("mine", {"r": {"patterns": [pattern]}}, {}, where="test")
+    assert _plain(cues, text) == _keyed(cues, text)
+
+
 # Patterns built from the pieces cue authors use, for the soundness of required_keys.
 ATOMS = st.sampled_from(
     [
         "sorry", "apolog", "we", "i", "help", "feel", "so", "ok", "ing", ":", "'ll", "’s",
         r"\w*", r"\w+", r"\s+", r"\s*", r"[^\w.!?\n]+", r"\b", r"(?<!\w)", r"(?!\w)",
         r"(?<=\s)", r"(?!x)", r"(?=\w)", r"(?<=[a-z])", r"[sz]", r"e?", ".", r"\S+", "x{2,3}",
+        # classes that mix a category with marks or letters, and ASCII-only words
+        r"[\s-]", r"[-\s]+", r"[\s,]", r"[\W-]", r"[\sr]", r"[,\s]*", r"[\s\d]", r"[\w-]",
+        "-", r"\W", r"[^\W\d_]", r"\B", r"(?a:\b)", r"(?a:\w+)",
     ]
 )  # fmt: skip
 

@@ -51,6 +51,8 @@ _NON_WORD = frozenset(
     }
 )
 _BOUNDARIES = frozenset({_sre.AT_BOUNDARY, _sre.AT_UNI_BOUNDARY})
+#: The flags that change what ``\b`` and ``\w`` mean (ASCII, and LOCALE for bytes).
+_ASCII = _sre.SRE_FLAG_ASCII | _sre.SRE_FLAG_LOCALE
 _EDGES = frozenset({_sre.AT_BEGINNING, _sre.AT_BEGINNING_STRING, _sre.AT_END, _sre.AT_END_STRING})
 
 
@@ -83,7 +85,7 @@ def _chars(op: Any, av: Any) -> set[str] | str:
         words = any(o is _sre.CATEGORY and a in _WORD for o, a in av[1:])
         return set() if words else _ANY
     chars: set[str] = set()
-    some_word = False
+    some_word = some_other = False
     for o, a in av:
         if o is _sre.LITERAL:
             chars.add(chr(a))
@@ -91,10 +93,14 @@ def _chars(op: Any, av: Any) -> set[str] | str:
             chars.update(chr(c) for c in range(a[0], a[1] + 1))
         elif o is _sre.CATEGORY and a in _WORDLIKE:
             some_word = True
-        elif not (o is _sre.CATEGORY and a in _NON_WORD):
+        elif o is _sre.CATEGORY and a in _NON_WORD:
+            some_other = True  # \s, \W: characters not in words, none of them spelt out
+        else:
             return _ANY
-    if some_word:
-        return _SOME_WORD if all(not _is_word_char(c) for c in chars) and not chars else _ANY
+    if some_word:  # [\w], [\d]: a word character; [\w-], [\s\d]: maybe not
+        return _SOME_WORD if not chars and not some_other else _ANY
+    if some_other:  # [\s-] is not in a word, but need not be the mark: no key
+        return _ANY if any(map(_is_word_char, chars)) else set()
     return chars
 
 
@@ -252,7 +258,10 @@ def _walk(items: Any, walk: _Walk, common: frozenset[str], then: Any = None) -> 
         if op in (_sre.LITERAL, _sre.IN, _sre.NOT_LITERAL, _sre.ANY):
             walk.step(_chars(op, av))
         elif op is _sre.SUBPATTERN:
-            _walk(av[-1], walk, common, following)
+            if av[1] & _ASCII:  # (?a:...): its \b and \w are not those of text_keys
+                walk.unknown()
+            else:
+                _walk(av[-1], walk, common, following)
         elif op is _sre.ATOMIC_GROUP:
             _walk(av, walk, common, following)
         elif op is _sre.BRANCH:
@@ -334,7 +343,10 @@ def key_sets(
     heads = frozenset(word[:KEY_LENGTH] for word in common)
     walk = _Walk()
     try:
-        _walk(_sre_parse.parse(pattern), walk, heads)
+        parsed = _sre_parse.parse(pattern)
+        if parsed.state.flags & _ASCII:  # (?a): words of ASCII letters only, not ours
+            return []
+        _walk(parsed, walk, heads)
     except (re.error, RecursionError, OverflowError):
         return []
     return sorted(set(walk.found), key=lambda keys: (_cost(keys, heads), sorted(keys)))[:limit]
