@@ -238,9 +238,12 @@ def test_bundled_cues_find_the_same_matches_on_written_turns() -> None:
         (r"(?a:\bété\b)", "xétéx"),  # ASCII \b: "é" is not in words
         (r"(?a)\bété\b", "xétéx"),
         (r"\bcaf(?a:\b)", "cafés"),
+        (r"\bab(?!\wx)", "abc"),  # (?!\wx) lets a word character through: "ab" need not end
+        (r"\b(?:sad|mad)(?!\wq)", "sadly"),
+        (r"(?:x|)(?!\w\b)apolog", "xapologx"),
     ],
 )
-def test_keys_hold_for_classes_that_mix_categories_and_for_ascii_words(
+def test_keys_hold_where_a_class_mixes_categories_a_group_is_ascii_or_a_look_ahead_is_long(
     pattern: str, text: str
 ) -> None:
     folded = text.lower()
@@ -261,7 +264,7 @@ ATOMS = st.sampled_from(
         r"(?<=\s)", r"(?!x)", r"(?=\w)", r"(?<=[a-z])", r"[sz]", r"e?", ".", r"\S+", "x{2,3}",
         # classes that mix a category with marks or letters, and ASCII-only words
         r"[\s-]", r"[-\s]+", r"[\s,]", r"[\W-]", r"[\sr]", r"[,\s]*", r"[\s\d]", r"[\w-]",
-        "-", r"\W", r"[^\W\d_]", r"\B", r"(?a:\b)", r"(?a:\w+)",
+        "-", r"\W", r"[^\W\d_]", r"\B", r"(?a:\b)", r"(?a:\w+)", r"(?!\wx)", r"(?!\w\b)",
     ]
 )  # fmt: skip
 

@@ -116,9 +116,12 @@ def _guards(op: Any, av: Any) -> bool:
 
 
 def _ends_word(op: Any, av: Any) -> bool:
-    """Whether a look-ahead makes sure that no word character follows: ``(?!\\w)``."""
+    """Whether a look-ahead makes sure that no word character follows: ``(?!\\w)``, not
+    ``(?!\\wx)``, which lets a word character through when no "x" follows it."""
     direction, body = av
-    return op is _sre.ASSERT_NOT and direction > 0 and bool(body) and _has_word_category(body[0])
+    return (
+        op is _sre.ASSERT_NOT and direction > 0 and len(body) == 1 and _has_word_category(body[0])
+    )
 
 
 def _has_word_category(item: Any) -> bool:
