@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from empathykit._analysis import customer_cues
+from empathykit._analysis import _folded, customer_cues
 from empathykit._keys import (
     KeyIndex,
     alternatives,
@@ -254,6 +254,31 @@ def test_keys_hold_where_a_class_mixes_categories_a_group_is_ascii_or_a_look_ahe
         assert needed & present, sorted(needed)
     cues = cues_from_tables("mine", {"r": {"patterns": [pattern]}}, {}, where="test")
     assert _plain(cues, text) == _keyed(cues, text)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "text"),
+    [
+        (r"\bsorry\b", "ſorry"),  # IGNORECASE pairs "ſ" with "s"; lower() keeps it "ſ"
+        (r"\bapolog\w*", "I apologıze"),  # and "ı" with "i"
+        (r"\b(?i:sorry)\b", "I'm ſorry"),
+        (r"[^a-z]", "ı"),
+        (r"\bμ\b", "µ"),
+        (r"\bσ\b", "ς"),
+        (r"(?-i:sorry)", "SORRY"),  # a group that turns IGNORECASE off
+        (r"(?a:é)", "É"),  # ASCII-only: "é" does not match "É"
+        (r"\b\x41bc\b", "abc"),  # an upper-case letter spelt as an escape
+        (r"\bǅab\b", "ǅab"),  # a title-case letter
+    ],
+)
+def test_cues_match_lower_cased_text_as_they_match_the_text(pattern: str, text: str) -> None:
+    """Cues search the lower-cased text without IGNORECASE only where that finds what
+    the pattern finds in the text with it; else they search the text as it is."""
+    cues = cues_from_tables("mine", {"r": {"patterns": [pattern]}}, {}, where="test")
+    folded = _folded(text)
+    keys = None if folded is None else text_keys(folded)
+    found = [(c.rule, m.span()) for c, m in cues.cue_matches(text, folded, keys)]
+    assert _plain(cues, text) == found
 
 
 # Patterns built from the pieces cue authors use, for the soundness of required_keys.

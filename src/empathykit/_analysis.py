@@ -30,7 +30,7 @@ from nltk.stem.snowball import SnowballStemmer
 
 from ._conversation import Conversation, Role
 from ._keys import text_keys
-from ._lexicon import CueSet, cues_from_tables, load_lexicon, load_word_list
+from ._lexicon import _EXTRA_CASES, CueSet, cues_from_tables, load_lexicon, load_word_list
 from ._vader import analyser
 
 __all__ = [
@@ -66,6 +66,11 @@ _QUESTION_FORM_RE = re.compile(
     re.IGNORECASE,
 )
 _SPECIFIC_TOKEN_RE = re.compile(r"\d|^[@#]")
+# The letters beyond ASCII that IGNORECASE matches with a letter other than their own
+# lower case ("ı" and "i", "ſ" and "s", "µ" and "μ"), from Python's own table.
+_CASE_PAIRED = frozenset(
+    chr(c) for code, others in _EXTRA_CASES.items() for c in (code, *others) if c > 0x7F
+)
 
 #: Longest text VADER reads in one piece. VADER's time grows with the square of a text's
 #: length (it lower-cases every word again for each word), so a longer customer turn is
@@ -262,9 +267,8 @@ class TurnAnalysis:
 
     @cached_property
     def folded(self) -> str | None:
-        """The text lower-cased, when that keeps every offset (else ``None``)."""
-        lowered = self.text.lower()
-        return lowered if len(lowered) == len(self.text) else None
+        """The text lower-cased, when cues match it as they match the text (else ``None``)."""
+        return _folded(self.text)
 
     @cached_property
     def keys(self) -> frozenset[str] | None:
@@ -366,8 +370,14 @@ def _sentences(text: str) -> tuple[tuple[int, int], ...]:
 
 
 def _folded(text: str) -> str | None:
+    """``text`` lower-cased, for cues to search without IGNORECASE, or ``None`` when that
+    could find other matches: lower-casing changes its length (offsets would move), or it
+    has a letter that IGNORECASE pairs with another one that lower-casing does not ("ı"
+    with "i", "ſ" with "s": "apologıze" is "apologize" to IGNORECASE, not to "apologize")."""
     lowered = text.lower()
-    return lowered if len(lowered) == len(text) else None
+    if len(lowered) != len(text) or not _CASE_PAIRED.isdisjoint(lowered):
+        return None
+    return lowered
 
 
 def _signals(

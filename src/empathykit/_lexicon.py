@@ -357,6 +357,11 @@ class Cue:
             return None
         if any(c.isupper() for c in _ESCAPE_RE.sub("", self.regex.pattern)):
             return None
+        try:
+            if not _case_blind(_sre_parse.parse(self.regex.pattern, self.regex.flags)):
+                return None
+        except (re.error, RecursionError, OverflowError):
+            return None
         return re.compile(self.regex.pattern, self.regex.flags & ~re.IGNORECASE)
 
     @parts.default
@@ -441,6 +446,50 @@ class Cue:
         before = text[max(0, start - 200) : start].rstrip(" \t\r\f\v\"'“‘([*-")
         ends = ".!?\n…" if self.anchor == "sentence" else ".!?\n…,;:—–"
         return not before or before[-1] in ends
+
+
+#: Widest character range :func:`_case_blind` reads letter by letter.
+_MAX_CASE_RANGE = 1024
+
+
+def _case_blind(items: Any) -> bool:
+    """Whether a parsed IGNORECASE pattern matches lower-cased text without IGNORECASE
+    as it matches the text with it: no character it names changes when lower-cased
+    (also spelt as an escape, ``\\x41``, or title case, ``ǅ``), and no group turns
+    IGNORECASE off or reads ASCII only (``(?-i:…)``, ``(?a:…)``)."""
+    return all(_item_case_blind(op, av) for op, av in items)
+
+
+def _item_case_blind(op: Any, av: Any) -> bool:
+    if op in (_sre.LITERAL, _sre.NOT_LITERAL):
+        return bool(chr(av).lower() == chr(av))
+    if op is _sre.IN:
+        return all(_class_item_case_blind(o, a) for o, a in av)
+    if op is _sre.SUBPATTERN:
+        changes = av[1] & _sre.SRE_FLAG_ASCII or av[2] & _sre.SRE_FLAG_IGNORECASE
+        return not changes and _case_blind(av[-1])
+    if op is _sre.BRANCH:
+        return all(_case_blind(branch) for branch in av[1])
+    if op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT):
+        return _case_blind(av[-1])
+    if op in (_sre.ASSERT, _sre.ASSERT_NOT):
+        return _case_blind(av[1])
+    if op is _sre.ATOMIC_GROUP:
+        return _case_blind(av)
+    if op is _sre.GROUPREF_EXISTS:
+        return all(_case_blind(branch) for branch in av[1:] if branch is not None)
+    return True
+
+
+def _class_item_case_blind(op: Any, av: Any) -> bool:
+    if op is _sre.LITERAL:
+        return bool(chr(av).lower() == chr(av))
+    if op is _sre.RANGE:
+        low, high = av
+        return high - low <= _MAX_CASE_RANGE and all(
+            chr(c).lower() == chr(c) for c in range(low, high + 1)
+        )
+    return True
 
 
 def _compile_for_search(pattern: str, flags: int) -> re.Pattern[str]:
