@@ -375,8 +375,10 @@ def _folded(text: str) -> str | None:
     has a letter that IGNORECASE pairs with another one that lower-casing does not ("ı"
     with "i", "ſ" with "s": "apologıze" is "apologize" to IGNORECASE, not to "apologize")."""
     lowered = text.lower()
-    if len(lowered) != len(text) or not _CASE_PAIRED.isdisjoint(lowered):
+    if len(lowered) != len(text):
         return None
+    if not lowered.isascii() and not _CASE_PAIRED.isdisjoint(lowered):
+        return None  # (most texts are ASCII: one fast test instead of a set lookup a letter)
     return lowered
 
 
