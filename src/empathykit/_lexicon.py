@@ -35,7 +35,6 @@ __all__ = [
 ]
 
 _APOSTROPHE_RE = re.compile("['’]")
-_ESCAPE_RE = re.compile(r"\\.")
 _PHRASE_TOKEN_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*\*?|[^\w\s]")
 # What may stand between two words of a phrase: spaces and light punctuation, never a
 # sentence end. Bounded, so it can never backtrack far.
@@ -355,9 +354,7 @@ class Cue:
         # pattern with no upper-case letters is also compiled for lower-cased text.
         if not self.regex.flags & re.IGNORECASE:
             return None
-        if any(c.isupper() for c in _ESCAPE_RE.sub("", self.regex.pattern)):
-            return None
-        try:
+        try:  # (an upper-case letter in the pattern makes it not case-blind)
             if not _case_blind(_sre_parse.parse(self.regex.pattern, self.regex.flags)):
                 return None
         except (re.error, RecursionError, OverflowError):
