@@ -459,7 +459,7 @@ def _case_blind(items: Any) -> bool:
 
 def _item_case_blind(op: Any, av: Any) -> bool:
     if op in (_sre.LITERAL, _sre.NOT_LITERAL):
-        return bool(chr(av).lower() == chr(av))
+        return chr(av).lower() == chr(av)
     if op is _sre.IN:
         return all(_class_item_case_blind(o, a) for o, a in av)
     if op is _sre.SUBPATTERN:
@@ -480,7 +480,7 @@ def _item_case_blind(op: Any, av: Any) -> bool:
 
 def _class_item_case_blind(op: Any, av: Any) -> bool:
     if op is _sre.LITERAL:
-        return bool(chr(av).lower() == chr(av))
+        return chr(av).lower() == chr(av)
     if op is _sre.RANGE:
         low, high = av
         return high - low <= _MAX_CASE_RANGE and all(
