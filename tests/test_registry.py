@@ -31,6 +31,7 @@ from empathykit import (
     scorers,
 )
 from empathykit.testing import check_scorer, make_conversation
+from environments import new_environment
 
 ROOT = Path(__file__).resolve().parents[1]
 PLUGIN_PACKAGE = ROOT / "examples" / "plugin_package"
@@ -312,13 +313,7 @@ def test_example_plugin_installs_with_pip(tmp_path: Path) -> None:
     """pip installs examples/plugin_package into a virtual environment, and it scores there."""
     if importlib.util.find_spec("hatchling") is None:
         pytest.skip("building the example plug-in offline needs hatchling installed")
-    venv = tmp_path / "venv"
-    subprocess.run(
-        [sys.executable, "-m", "venv", "--system-site-packages", "--without-pip", str(venv)],
-        check=True,
-        timeout=60,
-    )
-    python = str(venv / ("Scripts/python.exe" if os.name == "nt" else "bin/python"))
+    python = str(new_environment(tmp_path / "venv", with_empathykit=True))
     install = subprocess.run(
         [
             sys.executable,
