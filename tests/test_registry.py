@@ -31,7 +31,7 @@ from empathykit import (
     scorers,
 )
 from empathykit.testing import check_scorer, make_conversation
-from environments import new_environment
+from environments import need_pip, new_environment
 
 ROOT = Path(__file__).resolve().parents[1]
 PLUGIN_PACKAGE = ROOT / "examples" / "plugin_package"
@@ -311,6 +311,7 @@ def test_import_does_not_read_or_import_plugins(plugins: Path) -> None:
 @pytest.mark.slow
 def test_example_plugin_installs_with_pip(tmp_path: Path) -> None:
     """pip installs examples/plugin_package into a virtual environment, and it scores there."""
+    need_pip()
     if importlib.util.find_spec("hatchling") is None:
         pytest.skip("building the example plug-in offline needs hatchling installed")
     python = str(new_environment(tmp_path / "venv", with_empathykit=True))
