@@ -83,6 +83,8 @@ def _package_files() -> set[str]:
             timeout=60,
         ).stdout.split("\0")
     except (OSError, subprocess.SubprocessError):  # no git, or not a checkout (an sdist)
+        tracked = []
+    if not any(tracked):  # (or a checkout that does not track them)
         paths = [p.relative_to(PACKAGE).as_posix() for p in PACKAGE.rglob("*") if p.is_file()]
         tracked = [p for p in paths if "__pycache__" not in p and not p.endswith((".pyc", ".pyo"))]
     return {"empathykit/" + path for path in tracked if path}
