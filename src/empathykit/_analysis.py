@@ -378,7 +378,7 @@ def _folded(text: str) -> str | None:
     if len(lowered) != len(text):
         return None
     if not lowered.isascii() and not _CASE_PAIRED.isdisjoint(lowered):
-        return None  # (most texts are ASCII: one fast test instead of a set lookup a letter)
+        return None  # (most texts are ASCII: one fast test instead of a set lookup per letter)
     return lowered
 
 
