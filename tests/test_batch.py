@@ -9,10 +9,12 @@ import os
 import pickle
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, NoReturn, TypedDict
+from unittest.mock import patch
 
 import attrs
 import pytest
 from hypothesis import given
+from hypothesis import strategies as st
 
 import empathykit
 import strategies
@@ -25,6 +27,8 @@ from empathykit import (
     ScorerError,
     Turn,
 )
+from empathykit._batch import DEFAULT_CHUNK_SIZE
+from empathykit._conversation import release_analysis
 from empathykit.exceptions import ConfigurationError, UnknownScorerError
 
 if TYPE_CHECKING:
@@ -105,6 +109,76 @@ def test_results_come_in_input_order_and_equal_score() -> None:
     assert expected == [summary(r) for r in results]
 
 
+@attrs.frozen
+class RaisesOn:
+    """Raises for the conversations with the given ids; N/A for the others."""
+
+    ids: frozenset[str]
+    name: str = "raises_on"
+
+    def __call__(self, conversation: Conversation) -> DimensionScore:
+        if conversation.id in self.ids:
+            raise ValueError(f"cannot score {conversation.id}")
+        return DimensionScore(
+            name=self.name, value=None, turn_scores=[None] * len(conversation.turns)
+        )
+
+
+@given(
+    conversations=st.lists(strategies.conversations(max_size=6), max_size=7),
+    chunk_size=st.integers(1, 4),
+    block_turns=st.integers(1, 10),
+    bad=st.sets(st.integers(0, 6)),
+    raising=st.sets(st.integers(0, 6)),
+    analysed=st.sets(st.integers(0, 6)),
+    position=st.integers(0, 4),
+)
+def test_scoring_by_chunks_and_blocks_gives_what_score_gives_one_at_a_time(
+    conversations: list[Conversation],
+    chunk_size: int,
+    block_turns: int,
+    bad: set[int],
+    raising: set[int],
+    analysed: set[int],
+    position: int,
+) -> None:
+    """score_many scores a chunk stage by stage (every analysis, then each scorer over
+    every conversation), in blocks of at most BLOCK_TURNS turns: whatever the chunk and
+    block sizes, each result is what score() gives for that conversation alone, a
+    failure stays with its own conversation, and each conversation keeps its analysis
+    only if it came with it."""
+    from empathykit import _batch
+    from empathykit._conversation import analysis_cached
+
+    items: list[object] = []
+    for number, conversation in enumerate(conversations):
+        conversation = attrs.evolve(conversation, id=f"x{number}")
+        if number in analysed:
+            conversation.analysis  # noqa: B018 (read, so that it is kept)
+        items.append({"id": f"x{number}", "turns": []} if number in bad else conversation)
+    scorers = list(empathykit.default_scorers())
+    scorers.insert(position, RaisesOn(frozenset(f"x{n}" for n in raising)))
+    expected = []
+    for number, item in enumerate(items):
+        if isinstance(item, dict):
+            expected.append(("failure", number, item["id"], "InvalidConversationError"))
+            continue
+        try:
+            expected.append(empathykit.score(item, scorers=scorers).to_dict())  # type: ignore[arg-type]
+        except ScorerError:
+            expected.append(("failure", number, f"x{number}", "ScorerError"))
+        if number not in analysed:
+            release_analysis(item)  # type: ignore[arg-type]
+    with patch.object(_batch, "BLOCK_TURNS", block_turns):
+        results = list(
+            empathykit.score_many(items, scorers=scorers, chunk_size=chunk_size)  # type: ignore[arg-type]
+        )
+    assert expected == [summary(r) for r in results]
+    for number, item in enumerate(items):
+        if isinstance(item, Conversation):
+            assert analysis_cached(item) is (number in analysed)
+
+
 def test_every_accepted_shape_is_scored() -> None:
     """Conversations, transcripts, turn lists and records are all accepted."""
     items: list[ConversationInput] = [
@@ -170,8 +244,10 @@ def test_on_error_takes_failures_and_only_reports_are_yielded() -> None:
     assert "unknown role 'robot'" in seen[0].message
 
 
-def test_serial_scoring_streams() -> None:
-    """In-process scoring takes one conversation from the input per result."""
+@pytest.mark.parametrize("chunk_size", [1, 3, DEFAULT_CHUNK_SIZE])
+def test_serial_scoring_streams(chunk_size: int) -> None:
+    """In-process scoring reads the input a chunk at a time: no further ahead of the
+    results than ``chunk_size`` conversations (one at a time with ``chunk_size=1``)."""
     taken: list[int] = []
 
     def source() -> Iterator[dict[str, object]]:
@@ -179,10 +255,27 @@ def test_serial_scoring_streams() -> None:
             taken.append(number)
             yield chat(number)
 
+    results = empathykit.score_many(source(), chunk_size=chunk_size)
+    for expected in range(2 * chunk_size + 1):
+        report = next(results)
+        assert isinstance(report, Report)
+        assert report.conversation.id == f"c{expected}"
+        assert len(taken) == (expected // chunk_size + 1) * chunk_size
+
+
+def test_serial_scoring_keeps_what_was_read_before_the_input_fails() -> None:
+    """When the input itself raises, the conversations read before it are scored and
+    yielded first, then the error propagates."""
+
+    def source() -> Iterator[dict[str, object]]:
+        yield chat(0)
+        yield chat(1)
+        raise OSError("the disk went away")
+
     results = empathykit.score_many(source())
-    next(results)
-    next(results)
-    assert [0, 1] == taken
+    assert ["c0", "c1"] == [next(results).conversation.id, next(results).conversation.id]  # type: ignore[union-attr]
+    with pytest.raises(OSError, match="disk went away"):
+        next(results)
 
 
 def test_each_conversation_is_left_with_its_analysis_as_it_came() -> None:

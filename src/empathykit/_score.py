@@ -155,7 +155,8 @@ def sentiment_trajectory(conversation: Conversation) -> SentimentTrajectory:
     )
 
 
-def _run(scorer: Scorer, conversation: Conversation) -> DimensionScore:
+def run_scorer(scorer: Scorer, conversation: Conversation) -> DimensionScore:
+    """``scorer(conversation)``, its errors and broken results reported as :class:`ScorerError`."""
     name = getattr(scorer, "name", type(scorer).__name__)
     try:
         result = scorer(conversation)
@@ -224,7 +225,7 @@ def score_resolved(
     conv: Conversation, chosen: Sequence[Scorer], weights: Mapping[str, float] | None
 ) -> Report:
     """:func:`score` for a checked conversation and scorers (batches resolve them once)."""
-    return build_report(conv, [_run(scorer, conv) for scorer in chosen], weights)
+    return build_report(conv, [run_scorer(scorer, conv) for scorer in chosen], weights)
 
 
 def build_report(
