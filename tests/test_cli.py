@@ -8,8 +8,10 @@ from __future__ import annotations
 import csv
 import io as stdio
 import json
+import queue
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -555,6 +557,40 @@ def test_real_process_as_in_the_readme(tmp_path: Path) -> None:
     assert 1 == piped.returncode
     assert "<stdin>:2: invalid JSON" in piped.stderr
     assert ["piped"] == [row["id"] for row in csv.DictReader(stdio.StringIO(piped.stdout))]
+
+
+@pytest.mark.slow
+def test_stdin_is_scored_as_each_record_arrives() -> None:
+    """`score -` may read a live stream: each record's result is written before the
+    next record is sent (files are read a chunk ahead; stdin is not)."""
+    with subprocess.Popen(
+        [sys.executable, "-m", "empathykit", "score", "-", "--format", "jsonl"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    ) as process:
+        assert process.stdin is not None
+        assert process.stdout is not None
+        output = process.stdout
+        lines: queue.Queue[str] = queue.Queue()
+
+        def read() -> None:
+            for line in output:
+                lines.put(line)
+
+        reader = threading.Thread(target=read)
+        reader.start()
+        try:
+            for number in range(3):
+                process.stdin.write(record(f"live-{number}") + "\n")
+                process.stdin.flush()
+                assert f"live-{number}" == json.loads(lines.get(timeout=60))["id"]
+            process.stdin.close()
+            assert 0 == process.wait(timeout=60)
+        finally:
+            process.kill()
+            reader.join(timeout=60)
 
 
 @pytest.mark.data

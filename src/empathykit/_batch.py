@@ -469,12 +469,16 @@ def score_many(
 ) -> Iterator[Report | Failure] | Iterator[Report]:
     """Score many conversations, yielding one result per conversation in input order.
 
-    Streaming: conversations are read from ``conversations`` as results are taken, and
-    with workers at most ``2 * n_jobs * chunk_size`` are in flight, so memory stays flat
-    however long the input. A conversation that cannot be scored does not stop the
-    rest: it yields a :class:`Failure` with its position and id (or goes to
-    ``on_error``). A worker process that dies is reported as a :class:`Failure` of the
-    conversation it was scoring, and scoring goes on in a new worker.
+    Streaming: conversations are read from ``conversations`` as results are taken, a
+    chunk of ``chunk_size`` at a time (with workers, at most ``2 * n_jobs * chunk_size``
+    are in flight), so memory stays flat however long the input. A chunk is scored stage
+    by stage (every analysis, then each scorer over the chunk), which is faster than one
+    conversation at a time and gives the same results; pass ``chunk_size=1`` to have
+    each result as soon as its conversation is read. A conversation that cannot be
+    scored does not stop the rest: it yields a :class:`Failure` with its position and
+    id (or goes to ``on_error``). A worker process that dies is reported as a
+    :class:`Failure` of the conversation it was scoring, and scoring goes on in a new
+    worker.
 
     Each conversation is left with its ``analysis`` (the shared turn analysis) as it
     came: the one made for the scorers is dropped once they are done, in this process as
@@ -498,7 +502,8 @@ def score_many(
         roles: As for :func:`~empathykit.score`.
         on_error: Called with each :class:`Failure` instead of yielding it; then only
             reports are yielded.
-        chunk_size: Conversations sent to a worker at a time.
+        chunk_size: Conversations read and scored together: sent to a worker at a
+            time, or, in this process, scored stage by stage.
 
     Returns:
         An iterator of :class:`~empathykit.Report` and :class:`Failure`, in input order.

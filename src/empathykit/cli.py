@@ -710,7 +710,7 @@ def _html_output(args: argparse.Namespace, reports: Iterator[Report], stdout: IO
 
 
 def _cmd_score(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
-    from ._batch import score_many
+    from ._batch import DEFAULT_CHUNK_SIZE, score_many
 
     weights_cli = _weights(args.weights)
     chosen, weights_toml = _scorers(args.scorers)
@@ -742,6 +742,9 @@ def _cmd_score(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> in
         scorers=chosen,
         roles=source.roles,
         on_error=on_failure,
+        # stdin may be a live stream: each record is scored as it arrives, not a chunk
+        # of them at a time (files are read a chunk ahead, which is faster)
+        chunk_size=1 if "-" in args.paths and jobs == 1 else DEFAULT_CHUNK_SIZE,
     )
 
     def counted() -> Iterator[Report]:
