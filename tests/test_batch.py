@@ -69,7 +69,7 @@ def chat(number: int) -> dict[str, object]:
 
 def summary(result: Report | Failure) -> object:
     if isinstance(result, Failure):
-        return ("failure", result.index, result.id, type(result.error).__name__)
+        return ("failure", result.index, result.id, type(result.error).__name__, result.message)
     return result.to_dict()
 
 
@@ -158,17 +158,16 @@ def test_scoring_by_chunks_and_blocks_gives_what_score_gives_one_at_a_time(
         items.append({"id": f"x{number}", "turns": []} if number in bad else conversation)
     scorers = list(empathykit.default_scorers())
     scorers.insert(position, RaisesOn(frozenset(f"x{n}" for n in raising)))
-    expected = []
+    expected: list[object] = []
     for number, item in enumerate(items):
-        if isinstance(item, dict):
-            expected.append(("failure", number, item["id"], "InvalidConversationError"))
-            continue
         try:
+            if isinstance(item, dict):
+                empathykit.as_conversation(item["turns"], id=item["id"])
             expected.append(empathykit.score(item, scorers=scorers).to_dict())  # type: ignore[arg-type]
-        except ScorerError:
-            expected.append(("failure", number, f"x{number}", "ScorerError"))
-        if number not in analysed:
-            release_analysis(item)  # type: ignore[arg-type]
+        except (InvalidConversationError, ScorerError) as error:
+            expected.append(("failure", number, f"x{number}", type(error).__name__, str(error)))
+        if isinstance(item, Conversation) and number not in analysed:
+            release_analysis(item)
     with patch.object(_batch, "BLOCK_TURNS", block_turns):
         results = list(
             empathykit.score_many(items, scorers=scorers, chunk_size=chunk_size)  # type: ignore[arg-type]
@@ -263,19 +262,118 @@ def test_serial_scoring_streams(chunk_size: int) -> None:
         assert len(taken) == (expected // chunk_size + 1) * chunk_size
 
 
-def test_serial_scoring_keeps_what_was_read_before_the_input_fails() -> None:
+@pytest.mark.parametrize(("jobs", "chunk_size"), [(1, 64), (1, 2), (2, 64), (2, 2)])
+def test_what_was_read_before_the_input_fails_is_scored(jobs: int, chunk_size: int) -> None:
     """When the input itself raises, the conversations read before it are scored and
-    yielded first, then the error propagates."""
+    yielded first, then the error propagates (in one process as with workers)."""
 
     def source() -> Iterator[dict[str, object]]:
-        yield chat(0)
-        yield chat(1)
+        yield from (chat(number) for number in range(5))
         raise OSError("the disk went away")
 
-    results = empathykit.score_many(source())
-    assert ["c0", "c1"] == [next(results).conversation.id, next(results).conversation.id]  # type: ignore[union-attr]
-    with pytest.raises(OSError, match="disk went away"):
+    results = empathykit.score_many(source(), n_jobs=jobs, chunk_size=chunk_size)
+    ids = [next(results).conversation.id for _ in range(5)]  # type: ignore[union-attr]
+    assert ["c0", "c1", "c2", "c3", "c4"] == ids
+    with pytest.raises(OSError, match="disk went away") as raised:
         next(results)
+    assert raised.value.__context__ is None  # not raised while handling another error
+
+
+def test_blocks_hold_at_most_block_turns_unless_one_conversation_is_longer() -> None:
+    """A chunk is scored in blocks of consecutive conversations with at most
+    BLOCK_TURNS turns in all; a longer conversation is a block of its own."""
+    from empathykit import _batch
+
+    sizes = [2, 3, 1, 9, 2, 2, 4, 1, 1, 5]
+    items = [
+        empathykit.as_conversation(
+            [("customer" if t % 2 == 0 else "agent", f"turn {t}") for t in range(size)],
+            id=f"n{number}",
+        )
+        for number, size in enumerate(sizes)
+    ]
+    blocks: list[list[int]] = []
+    score_block = _batch._score_block
+
+    def spy(block: list[tuple[int, Conversation]], options: object) -> list[Report | Failure]:
+        blocks.append([len(conversation.turns) for _, conversation in block])
+        return score_block(block, options)  # type: ignore[arg-type]
+
+    with patch.object(_batch, "BLOCK_TURNS", 5), patch.object(_batch, "_score_block", spy):
+        results = list(empathykit.score_many(items, chunk_size=7))
+    assert [[2, 3], [1], [9], [2, 2], [4], [1, 1], [5]] == blocks  # chunks of 7 and 3
+    assert [f"n{n}" for n in range(10)] == [r.conversation.id for r in results]  # type: ignore[union-attr]
+
+
+def test_a_worker_scores_its_chunk_in_blocks_and_keeps_failures_apart() -> None:
+    """In a worker, a chunk is scored in blocks too, with the same results and failures
+    as in one process."""
+    from empathykit import _batch
+
+    conversations = [
+        empathykit.as_conversation(chat(n)["turns"], id=f"c{n}")  # type: ignore[arg-type]
+        for n in range(6)
+    ]
+    scorers = [*empathykit.default_scorers(), RaisesOn(frozenset({"c1", "c4"}))]
+    expected = [summary(r) for r in empathykit.score_many(conversations, scorers=scorers)]
+    _batch._worker_options = (tuple(scorers), None)
+    try:
+        with patch.object(_batch, "BLOCK_TURNS", 3):
+            sent = _batch._score_chunk([(n, _batch._pack(c)) for n, c in enumerate(conversations)])
+    finally:
+        _batch._worker_options = None
+    assert 2 == sum(isinstance(result, Failure) for result in sent)
+    merged = _batch._merge(list(enumerate(conversations)), iter(sent))
+    assert expected == [summary(r) for r in merged]
+
+
+def test_an_interrupted_block_leaves_each_conversation_as_it_came() -> None:
+    """A KeyboardInterrupt from a scorer stops scoring, and the analyses made for the
+    block are dropped again: no conversation is left holding one it did not have."""
+    from empathykit._conversation import analysis_cached
+
+    @attrs.frozen
+    class Interrupts:
+        name: str = "interrupts"
+
+        def __call__(self, conversation: Conversation) -> DimensionScore:
+            if conversation.id == "c2":
+                raise KeyboardInterrupt
+            return DimensionScore(name=self.name, value=None, turn_scores=[None] * 2)
+
+    items = [empathykit.as_conversation(chat(n)["turns"], id=f"c{n}") for n in range(5)]  # type: ignore[arg-type]
+    kept = items[3].analysis
+    with pytest.raises(KeyboardInterrupt):
+        list(empathykit.score_many(items, scorers=[*empathykit.default_scorers(), Interrupts()]))
+    assert [False, False, False, True, False] == [analysis_cached(c) for c in items]
+    assert items[3].analysis is kept
+
+
+def test_an_analysis_that_raises_fails_its_conversation_only() -> None:
+    """A conversation whose analysis raises is a Failure (a ScorerError of the first
+    scorer to read it, as with score()); the others of its chunk are scored."""
+
+    from empathykit import _analysis
+
+    analyse = _analysis.analyse
+
+    def fails_on_broken(conversation: Conversation) -> _analysis.ConversationAnalysis:
+        if conversation.id == "broken":
+            raise RuntimeError("no analysis here")
+        return analyse(conversation)
+
+    good = [empathykit.as_conversation(chat(n)["turns"], id=f"c{n}") for n in range(3)]  # type: ignore[arg-type]
+    broken = attrs.evolve(good[0], id="broken")
+    with patch.object(_analysis, "analyse", fails_on_broken):
+        results = list(empathykit.score_many([good[0], broken, good[1], good[2]]))
+    assert ["c0", "c1", "c2"] == [r.conversation.id for r in results if isinstance(r, Report)]
+    failure = results[1]
+    assert isinstance(failure, Failure)
+    assert (1, "broken") == (failure.index, failure.id)
+    with patch.object(_analysis, "analyse", fails_on_broken), pytest.raises(ScorerError) as alone:
+        empathykit.score(broken)
+    assert str(alone.value) == failure.message
+    assert "no analysis here" in failure.message
 
 
 def test_each_conversation_is_left_with_its_analysis_as_it_came() -> None:

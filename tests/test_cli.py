@@ -560,11 +560,14 @@ def test_real_process_as_in_the_readme(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_stdin_is_scored_as_each_record_arrives() -> None:
-    """`score -` may read a live stream: each record's result is written before the
-    next record is sent (files are read a chunk ahead; stdin is not)."""
+@pytest.mark.parametrize(
+    "command", [["score", "-", "--format", "jsonl"], ["score", "-"], ["explain", "-"]]
+)
+def test_stdin_is_scored_as_each_record_arrives(command: list[str]) -> None:
+    """`score -` and `explain -` may read a live stream: each record's result is written
+    before the next record is sent (files are read a chunk ahead; stdin is not)."""
     with subprocess.Popen(
-        [sys.executable, "-m", "empathykit", "score", "-", "--format", "jsonl"],
+        [sys.executable, "-m", "empathykit", *command],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
@@ -585,12 +588,46 @@ def test_stdin_is_scored_as_each_record_arrives() -> None:
             for number in range(3):
                 process.stdin.write(record(f"live-{number}") + "\n")
                 process.stdin.flush()
-                assert f"live-{number}" == json.loads(lines.get(timeout=60))["id"]
+                while f"live-{number}" not in lines.get(timeout=60):
+                    pass
             process.stdin.close()
             assert 0 == process.wait(timeout=60)
         finally:
             process.kill()
             reader.join(timeout=60)
+
+
+@pytest.mark.parametrize(
+    ("paths", "jobs", "expected"),
+    [
+        (["-"], 1, 1),
+        (["-"], 2, 64),
+        (["FILE"], 1, 64),
+        (["DIR"], 1, 64),
+        (["FIFO"], 1, 1),
+        (["FILE", "-"], 1, 1),
+    ],
+)
+def test_live_inputs_are_read_one_conversation_at_a_time(
+    tmp_path: Path, paths: list[str], jobs: int, expected: int
+) -> None:
+    """Standard input and pipes may be live streams, read one record at a time in one
+    process; regular files and folders are read a chunk ahead."""
+    import os
+
+    from empathykit.cli import _read_ahead
+
+    (tmp_path / "a.jsonl").write_text(record("a") + "\n")
+    if "FIFO" in paths:
+        if not hasattr(os, "mkfifo"):
+            pytest.skip("no named pipes here")
+        os.mkfifo(tmp_path / "pipe")
+    where = {
+        "FILE": str(tmp_path / "a.jsonl"),
+        "DIR": str(tmp_path),
+        "FIFO": str(tmp_path / "pipe"),
+    }
+    assert expected == _read_ahead([str(where.get(path, path)) for path in paths], jobs)
 
 
 @pytest.mark.data

@@ -348,6 +348,21 @@ class RemembersConversations:
         return _dimension(self.name, conversation, value=value)
 
 
+@attrs.frozen
+class FollowsTheLastConversation:
+    """Scores each conversation by the one it scored before it: the same conversation
+    scored twice in a row agrees with itself, but not in another order, as in
+    score_many, which runs each scorer over a chunk before the next scorer."""
+
+    name: str = "follows"
+    last: list[int] = attrs.field(factory=lambda: [0], eq=False)
+
+    def __call__(self, conversation: Conversation) -> DimensionScore:
+        value = 1 / (1 + self.last[0])
+        self.last[0] = len(conversation.turns)
+        return _dimension(self.name, conversation, value=value)
+
+
 def _drifted(name: str, turns: int) -> DimensionScore:
     return DimensionScore(name=name, value=0.0, turn_scores=[None] * turns)
 
@@ -403,6 +418,7 @@ BROKEN: list[tuple[object, set[str]]] = [
     (EvidenceBeyondTheText(), {"evidence_quotes_its_turn", "works_with_score"}),
     (NoRuleId(), {"evidence_quotes_its_turn"}),
     (RemembersConversations(), {"deterministic"}),
+    (FollowsTheLastConversation(), {"deterministic", "pickles"}),
     (DriftsWhenPickled(), {"pickles"}),
     (UnpicklableResult(), {"pickles"}),
     (42, {"is_a_scorer"}),

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import itertools
 import os
 import pickle
 from collections import deque
@@ -145,13 +144,29 @@ def _score_block(
 ) -> list[Report | Failure]:
     """Score conversations stage by stage: every analysis, then each scorer over them
     all, then the reports. The results are those of scoring each on its own (a
-    conversation that fails is a :class:`Failure` and the others are scored); the run is
-    about a tenth faster, since each stage's code and data stay in the CPU's caches.
+    conversation that fails is a :class:`Failure` and the others are scored), for
+    scorers that keep the contract (the same result whatever they scored before); the
+    run is about 9 % faster, since each stage's code and data stay in the CPU's caches.
 
-    Each conversation is left with its ``analysis`` as it came (see :func:`score_many`).
+    Each conversation is left with its ``analysis`` as it came (see :func:`score_many`),
+    even when scoring is interrupted.
     """
-    scorers, weights = options
     kept = [analysis_cached(conversation) for _, conversation in block]
+    try:
+        return _score_stages(block, options)
+    finally:  # also when interrupted
+        # The turn analysis made for the scorers is two thirds of what a kept report
+        # would hold; it goes, so the conversation is left as it came, as it is when a
+        # worker scores it. Reading ``report.conversation.analysis`` makes it again.
+        for (_, conversation), cached in zip(block, kept, strict=True):
+            if not cached:
+                release_analysis(conversation)
+
+
+def _score_stages(
+    block: list[tuple[int, Conversation]], options: _Options
+) -> list[Report | Failure]:
+    scorers, weights = options
     for _, conversation in block:
         with contextlib.suppress(Exception):  # raised again by the first scorer to read it
             conversation.analysis  # noqa: B018 (computed and cached here)
@@ -166,21 +181,14 @@ def _score_block(
             except Exception as error:
                 found[slot] = Failure(index=index, id=conversation.id, error=error)
     results: list[Report | Failure] = []
-    for (index, conversation), dimensions, cached in zip(block, found, kept, strict=True):
-        result: Report | Failure
+    for (index, conversation), dimensions in zip(block, found, strict=True):
         if isinstance(dimensions, Failure):
-            result = dimensions
-        else:
-            try:
-                result = build_report(conversation, dimensions, weights)
-            except Exception as error:
-                result = Failure(index=index, id=conversation.id, error=error)
-        if not cached:
-            # The turn analysis made for the scorers is two thirds of what a kept report
-            # would hold; it goes, so the conversation is left as it came, as it is when a
-            # worker scores it. Reading ``report.conversation.analysis`` makes it again.
-            release_analysis(conversation)
-        results.append(result)
+            results.append(dimensions)
+            continue
+        try:
+            results.append(build_report(conversation, dimensions, weights))
+        except Exception as error:
+            results.append(Failure(index=index, id=conversation.id, error=error))
     return results
 
 
@@ -362,13 +370,18 @@ def _parallel(
     from concurrent.futures.process import BrokenProcessPool
 
     pool = _Pool(n_jobs, options)
-    chunks = iter(lambda: list(itertools.islice(items, chunk_size)), [])
+    chunks = _chunks(items, chunk_size)
     pending: deque[tuple[list[_Item], Future[list[ReportParts | Failure]]]] = deque()
     max_pending = 2 * n_jobs
+    input_error: list[Exception] = []  # the input's own error, raised after what came before
 
     def fill() -> None:
-        while len(pending) < max_pending:
-            chunk = next(chunks, None)
+        while len(pending) < max_pending and not input_error:
+            try:
+                chunk = next(chunks, None)
+            except Exception as error:
+                input_error.append(error)
+                return
             if chunk is None:
                 return
             pending.append((chunk, pool.submit(_to_send(chunk))))
@@ -396,8 +409,31 @@ def _parallel(
             pending.popleft()
             fill()
             yield from _merge(chunk, iter(scored))
+        if input_error:
+            raise input_error[0]
     finally:
         pool.close()
+
+
+def _chunks(items: Iterator[_Item], size: int) -> Iterator[list[_Item]]:
+    """``items`` in lists of ``size`` (the last may be shorter). When the input itself
+    fails (a reader raises), the items read before it come first, then the error."""
+    while True:
+        chunk: list[_Item] = []
+        failed: Exception | None = None
+        try:
+            for item in items:
+                chunk.append(item)
+                if len(chunk) == size:
+                    break
+        except Exception as error:
+            failed = error
+        if chunk:
+            yield chunk
+        if failed is not None:
+            raise failed
+        if len(chunk) < size:
+            return
 
 
 def _serial(
@@ -405,17 +441,7 @@ def _serial(
 ) -> Iterator[Report | Failure]:
     """Score ``chunk_size`` conversations at a time, stage by stage (see
     :func:`_score_block`), yielding the results in input order."""
-    while True:
-        chunk: list[_Item] = []
-        try:
-            chunk.extend(itertools.islice(items, chunk_size))
-        except Exception:
-            # The input itself failed (a reader raised): what was read before it is
-            # scored and yielded first, as it would be one conversation at a time.
-            yield from _in_order(chunk, options)
-            raise
-        if not chunk:
-            return
+    for chunk in _chunks(items, chunk_size):
         yield from _in_order(chunk, options)
 
 
@@ -471,14 +497,19 @@ def score_many(
 
     Streaming: conversations are read from ``conversations`` as results are taken, a
     chunk of ``chunk_size`` at a time (with workers, at most ``2 * n_jobs * chunk_size``
-    are in flight), so memory stays flat however long the input. A chunk is scored stage
+    are in flight), so memory stays flat however long the input; up to that many are
+    taken from the iterator ahead of the results you have read. A chunk is scored stage
     by stage (every analysis, then each scorer over the chunk), which is faster than one
-    conversation at a time and gives the same results; pass ``chunk_size=1`` to have
-    each result as soon as its conversation is read. A conversation that cannot be
-    scored does not stop the rest: it yields a :class:`Failure` with its position and
-    id (or goes to ``on_error``). A worker process that dies is reported as a
-    :class:`Failure` of the conversation it was scoring, and scoring goes on in a new
-    worker.
+    conversation at a time and gives the same results for scorers that keep the
+    contract (see :class:`~empathykit.typing.Scorer`). In one process, pass
+    ``chunk_size=1`` to have each result as soon as its conversation is read.
+
+    A conversation that cannot be scored does not stop the rest: it yields a
+    :class:`Failure` with its position and id (or goes to ``on_error``). A worker
+    process that dies is reported as a :class:`Failure` of the conversation it was
+    scoring, and scoring goes on in a new worker. When the input itself raises (a file
+    reader's error), the conversations read before it are scored and yielded first,
+    then the error is raised.
 
     Each conversation is left with its ``analysis`` (the shared turn analysis) as it
     came: the one made for the scorers is dropped once they are done, in this process as

@@ -463,6 +463,17 @@ def _count_records(files: Sequence[str]) -> int | None:
     return total
 
 
+def _read_ahead(paths: Sequence[str], jobs: int) -> int:
+    """The ``chunk_size`` for :func:`~empathykit.score_many`: in one process, 1 when an
+    input may be a live stream (``-``, a pipe, ``/dev/stdin``), so that each result is
+    written as its record arrives; else a chunk, which is faster."""
+    from ._batch import DEFAULT_CHUNK_SIZE
+
+    one_process = (os.cpu_count() or 1) == 1 if jobs == -1 else jobs == 1
+    live = any(path == "-" or not (Path(path).is_file() or Path(path).is_dir()) for path in paths)
+    return 1 if one_process and live else DEFAULT_CHUNK_SIZE
+
+
 def _is_tty(stream: IO[str]) -> bool:
     try:
         return stream.isatty()
@@ -710,7 +721,7 @@ def _html_output(args: argparse.Namespace, reports: Iterator[Report], stdout: IO
 
 
 def _cmd_score(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
-    from ._batch import DEFAULT_CHUNK_SIZE, score_many
+    from ._batch import score_many
 
     weights_cli = _weights(args.weights)
     chosen, weights_toml = _scorers(args.scorers)
@@ -742,9 +753,7 @@ def _cmd_score(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> in
         scorers=chosen,
         roles=source.roles,
         on_error=on_failure,
-        # stdin may be a live stream: each record is scored as it arrives, not a chunk
-        # of them at a time (files are read a chunk ahead, which is faster)
-        chunk_size=1 if "-" in args.paths and jobs == 1 else DEFAULT_CHUNK_SIZE,
+        chunk_size=_read_ahead(args.paths, jobs),
     )
 
     def counted() -> Iterator[Report]:
@@ -911,7 +920,12 @@ def _cmd_explain(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> 
         stderr.write(f"empathykit: {failure}\n")
 
     for report in score_many(
-        conversations, weights=weights, scorers=chosen, roles=source.roles, on_error=on_failure
+        conversations,
+        weights=weights,
+        scorers=chosen,
+        roles=source.roles,
+        on_error=on_failure,
+        chunk_size=_read_ahead([args.file], 1),
     ):
         found += 1
         _explain(report, out, colour)

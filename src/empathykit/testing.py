@@ -354,8 +354,14 @@ def _same(first: DimensionScore, second: DimensionScore) -> bool:
 
 
 def _check_deterministic(scorer: Scorer, cases: Sequence[_Case]) -> None:
-    """The same conversation, scored again or rebuilt from scratch, gives an equal result."""
-    for case in cases:
+    """The same conversation, scored again or rebuilt from scratch, gives an equal result.
+
+    The conversations are scored again in the reverse order, so that a result that
+    depends on what the scorer saw before (state kept between calls) shows:
+    :func:`~empathykit.score_many` runs each scorer over a chunk of conversations
+    before the next scorer, not conversation by conversation.
+    """
+    for case in reversed(cases):
         where = f"conversation {case.original.id!r}"
         if not _same(_call(scorer, case.conversation), case.result):
             raise _CheckFailed(f"a second call on {where} gave another result")
@@ -437,12 +443,12 @@ def check_scorer(
     with its own name, without raising, including customer-only, agent-only, single-turn
     and unusual-text conversations; one turn score per turn; the value and turn scores
     in [0, 1] or ``None``; evidence whose text is the quoted span of its turn; the same
-    result when called again or on an equal conversation; the scorer and its results
-    pickle, and the unpickled scorer scores the same; the conversation and its shared
-    analysis are not changed; and :func:`empathykit.score` accepts it. Every failed
-    check is reported, not only the first (but a scorer that does not return a valid
-    result for every conversation is reported for that alone: the other checks need
-    its results).
+    result when called again (after other conversations) or on an equal conversation;
+    the scorer and its results pickle, and the unpickled scorer scores the same; the
+    conversation and its shared analysis are not changed; and :func:`empathykit.score`
+    accepts it. Every failed check is reported, not only the first (but a scorer that
+    does not return a valid result for every conversation is reported for that alone:
+    the other checks need its results).
 
     Args:
         scorer: The scorer to check.

@@ -35,7 +35,9 @@ class Scorer(Protocol):
     Contract (checked by :func:`empathykit.testing.check_scorer`): returns a
     :class:`~empathykit.DimensionScore` whose ``name`` is the scorer's name, with one
     turn score per turn (in [0, 1] or ``None``), evidence whose spans quote their turns,
-    the same result for the same input, no change to its input, and it pickles (so
+    the same result for the same input whatever it scored before (no state kept between
+    calls: :func:`~empathykit.score_many` runs each scorer over a chunk of conversations
+    before the next scorer), no change to its input, and it pickles (so
     ``score_many(n_jobs=2)`` can send it to worker processes).
     """
 
