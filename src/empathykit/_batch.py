@@ -452,7 +452,8 @@ def _in_order(chunk: list[_Item], options: _Options) -> Iterator[Report | Failur
         yield item if isinstance(item, Failure) else next(scored)
 
 
-def _jobs(n_jobs: int) -> int:
+def resolve_jobs(n_jobs: int) -> int:
+    """The number of worker processes ``n_jobs`` asks for (-1: one per CPU)."""
     if isinstance(n_jobs, bool) or not isinstance(n_jobs, int) or n_jobs == 0 or n_jobs < -1:
         raise ConfigurationError(
             f"n_jobs: expected a positive number of processes, or -1 for one per CPU, "
@@ -556,7 +557,7 @@ def score_many(
         Report 'a': overall ... | apology 1.00 | solution_offer 1.00 ...
         b
     """
-    jobs = _jobs(n_jobs)
+    jobs = resolve_jobs(n_jobs)
     if isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1:
         raise ConfigurationError(f"chunk_size: expected an integer ≥ 1, got {chunk_size!r}")
     chosen = resolve_scorers(scorers)

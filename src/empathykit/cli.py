@@ -467,11 +467,10 @@ def _read_ahead(paths: Sequence[str], jobs: int) -> int:
     """The ``chunk_size`` for :func:`~empathykit.score_many`: in one process, 1 when an
     input may be a live stream (``-``, a pipe, ``/dev/stdin``), so that each result is
     written as its record arrives; else a chunk, which is faster."""
-    from ._batch import DEFAULT_CHUNK_SIZE
+    from ._batch import DEFAULT_CHUNK_SIZE, resolve_jobs
 
-    one_process = (os.cpu_count() or 1) == 1 if jobs == -1 else jobs == 1
     live = any(path == "-" or not (Path(path).is_file() or Path(path).is_dir()) for path in paths)
-    return 1 if one_process and live else DEFAULT_CHUNK_SIZE
+    return 1 if live and resolve_jobs(jobs) == 1 else DEFAULT_CHUNK_SIZE
 
 
 def _is_tty(stream: IO[str]) -> bool:
