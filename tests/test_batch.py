@@ -419,7 +419,8 @@ def test_analysis_cached_reads_without_computing_and_release_drops_it() -> None:
 
 
 def test_workers_bound_the_work_in_flight() -> None:
-    """With workers, at most 2 * n_jobs chunks are read ahead of the results."""
+    """With workers, at most 2 * n_jobs chunks are in flight, and one more is being
+    yielded: no more than that is read ahead of the results."""
     taken: list[int] = []
 
     def source() -> Iterator[dict[str, object]]:
@@ -538,17 +539,93 @@ def test_conversations_reach_workers_whole(conversation: Conversation) -> None:
     assert empathykit.score(conversation) == empathykit.score(copy)
 
 
+@attrs.frozen
+class Tagged(Conversation):
+    """A caller's own kind of conversation, with a field of its own."""
+
+    queue: str = "billing"
+
+
 def test_a_conversation_subclass_reaches_workers_as_itself() -> None:
-    """A subclass of Conversation is not packed into tuples: it travels as it is."""
+    """A subclass of Conversation is not packed into tuples: it travels as it is, with
+    its own fields, and its report holds the caller's object."""
     from empathykit._batch import _pack, _unpack
 
-    @attrs.frozen
-    class Tagged(Conversation):
-        queue: str = "billing"
+    turns = empathykit.as_conversation(chat(2)["turns"]).turns  # type: ignore[arg-type]
+    conversation = Tagged(turns=turns, id="t", queue="refunds")
+    copy = _unpack(pickle.loads(pickle.dumps(_pack(conversation))))
+    assert Tagged is type(copy)
+    assert (conversation, "refunds") == (copy, copy.queue)
+    items = [chat(0), conversation, chat(1)]
+    results = list(empathykit.score_many(items, n_jobs=2, chunk_size=2))  # type: ignore[arg-type]
+    assert [summary(r) for r in empathykit.score_many(items)] == [summary(r) for r in results]  # type: ignore[arg-type]
+    assert isinstance(results[1], Report)
+    assert results[1].conversation is conversation
 
-    conversation = Tagged(turns=empathykit.as_conversation(chat(2)["turns"]).turns)  # type: ignore[arg-type]
-    assert _pack(conversation) is conversation
-    assert _unpack(_pack(conversation)) is conversation
+
+def test_a_conversation_that_does_not_pickle_fails_alone_with_workers() -> None:
+    """A conversation subclass defined in a function cannot be sent to a worker: it is
+    a Failure saying so (and what to do), and every other conversation is scored."""
+
+    @attrs.frozen
+    class Local(Conversation):
+        pass
+
+    turns = empathykit.as_conversation(chat(3)["turns"]).turns  # type: ignore[arg-type]
+    items: list[object] = [chat(n) for n in range(7)]
+    items[3] = Local(turns=turns, id="local")
+    results = list(empathykit.score_many(items, n_jobs=2, chunk_size=2))  # type: ignore[arg-type]
+    assert 7 == len(results)
+    failure = results[3]
+    assert isinstance(failure, Failure)
+    assert (3, "local") == (failure.index, failure.id)
+    assert isinstance(failure.error, InvalidConversationError)
+    assert "Local does not (" in failure.message
+    assert "n_jobs=1" in failure.message
+    others = [summary(r) for n, r in enumerate(results) if n != 3]
+    assert [summary(r) for r in empathykit.score_many(items[:3] + items[4:])] == others  # type: ignore[arg-type]
+    # In one process nothing is pickled: it is scored.
+    assert isinstance(list(empathykit.score_many(items))[3], Report)  # type: ignore[arg-type]
+
+
+@attrs.frozen
+class UnpicklableScore(DimensionScore):
+    """A result that cannot come back from a worker."""
+
+    def __reduce_ex__(self, protocol: object) -> NoReturn:
+        raise TypeError("this score does not pickle")
+
+
+@attrs.frozen
+class SometimesUnpicklable:
+    """Gives an UnpicklableScore for a conversation that says NOPICKLE."""
+
+    name: str = "sometimes"
+
+    def __call__(self, conversation: Conversation) -> DimensionScore:
+        kind = DimensionScore
+        if any("NOPICKLE" in turn.text for turn in conversation.turns):
+            kind = UnpicklableScore
+        return kind(name=self.name, value=None, turn_scores=[None] * len(conversation.turns))
+
+
+@pytest.mark.parametrize("chunk_size", [1, 3])
+def test_a_result_that_does_not_pickle_fails_alone_with_workers(chunk_size: int) -> None:
+    """A result that cannot come back from its worker is a Failure of its conversation;
+    the rest of its chunk, and of the input, is scored as in one process."""
+    items = [chat(n) for n in range(8)]
+    items[4] = {"id": "odd", "turns": [{"role": "customer", "text": "NOPICKLE please"}]}
+    scorers = [*empathykit.default_scorers(), SometimesUnpicklable()]
+    results = list(empathykit.score_many(items, n_jobs=2, chunk_size=chunk_size, scorers=scorers))
+    assert 8 == len(results)
+    failure = results[4]
+    assert isinstance(failure, Failure)
+    assert (4, "odd") == (failure.index, failure.id)
+    assert isinstance(failure.error, ScorerError)
+    assert "this score does not pickle" in failure.message
+    good = items[:4] + items[5:]
+    expected = [summary(r) for r in empathykit.score_many(good, scorers=scorers)]
+    assert expected == [summary(r) for n, r in enumerate(results) if n != 4]
 
 
 @pytest.mark.slow

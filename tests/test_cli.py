@@ -199,6 +199,7 @@ def test_weights_and_scorers_options(tmp_path: Path, capsys: pytest.CaptureFixtu
         (["score", str(EXAMPLES), "--format", "html", "--output", "x.html"], "--output DIR"),
         (["score", str(WELL), "--scorers", "default,default"], "--scorers: two scorers share"),
         (["explain", str(EXAMPLES)], "is a folder; explain takes one file"),
+        (["explain", "no/such/file.jsonl"], "explain: no such file: no/such/file.jsonl"),
         ([], "usage:"),
     ],
 )
@@ -474,6 +475,31 @@ def test_explain_by_id(mixed_jsonl: Path, capsys: pytest.CaptureFixture[str]) ->
     code, _, err = run(capsys, "explain", str(WELL), "--id", "nope")
     assert 1 == code
     assert "no conversation with id 'nope'" in err
+
+
+def test_explain_reads_a_named_pipe(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A named pipe is a file to explain, as it is to score (not "no such file")."""
+    import os
+    import threading
+
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("no named pipes here")
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+
+    def write() -> None:
+        with pipe.open("w", encoding="utf-8") as handle:
+            handle.write(record("p1") + "\n" + record("p2") + "\n")
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    try:
+        code, out, err = run(capsys, "explain", str(pipe), "--input-format", "jsonl")
+    finally:
+        writer.join(timeout=10)
+    assert (0, "") == (code, err)
+    explained = [line.split(" — ")[0] for line in out.splitlines() if " — overall" in line]
+    assert ["p1", "p2"] == explained
 
 
 def test_scorers_lists_the_built_ins(capsys: pytest.CaptureFixture[str]) -> None:

@@ -80,7 +80,7 @@ ConversationInput: TypeAlias = "ConversationLike | Mapping[str, Any]"
 _Options: TypeAlias = "tuple[tuple[Scorer, ...], Mapping[str, float] | None]"
 _Item: TypeAlias = "tuple[int, Conversation | Failure]"
 _PackedTurn: TypeAlias = "tuple[str, str, str | None, str | None]"
-_Packed: TypeAlias = "tuple[str | None, tuple[_PackedTurn, ...]] | Conversation"
+_Packed: TypeAlias = "tuple[str | None, tuple[_PackedTurn, ...]] | bytes"
 
 
 def _record_id(record: Mapping[str, Any]) -> str | None:
@@ -234,12 +234,13 @@ def _picklable(error: Exception) -> Exception:
 
 def _pack(conversation: Conversation) -> _Packed:
     """``conversation`` as plain tuples, for a worker: the parent, which feeds every
-    worker, pickles them in about a third of the time it takes for the attrs objects
-    (a subclass of :class:`Conversation` or :class:`Turn` travels as it is)."""
+    worker, pickles them in about a third of the time it takes for the attrs objects.
+    A subclass of :class:`Conversation` or :class:`Turn` travels as it is, pickled here,
+    so that one that does not pickle fails here, alone (see :func:`_to_send`)."""
     if type(conversation) is not Conversation or any(
         type(turn) is not Turn for turn in conversation.turns
     ):
-        return conversation
+        return pickle.dumps(conversation, pickle.HIGHEST_PROTOCOL)
     return conversation.id, tuple(
         (turn.role.value, turn.text, turn.speaker, turn.timestamp) for turn in conversation.turns
     )
@@ -248,8 +249,9 @@ def _pack(conversation: Conversation) -> _Packed:
 def _unpack(packed: _Packed) -> Conversation:
     """The conversation :func:`_pack` packed (its values were checked when it was made,
     so they are not checked again)."""
-    if isinstance(packed, Conversation):
-        return packed
+    if isinstance(packed, bytes):
+        conversation: Conversation = pickle.loads(packed)
+        return conversation
     conversation_id, packed_turns = packed
     turns = tuple(
         restore(Turn, (Role(role), text, speaker, timestamp))
@@ -343,25 +345,61 @@ def _merge(
         yield result if isinstance(result, Failure) else rebuild_report(item, result)
 
 
-def _to_send(chunk: list[_Item]) -> list[tuple[int, _Packed]]:
-    return [(i, _pack(item)) for i, item in chunk if isinstance(item, Conversation)]
+def _to_send(chunk: list[_Item]) -> tuple[list[_Item], list[tuple[int, _Packed]]]:
+    """The chunk as its results will be merged, and its conversations packed for a
+    worker. A conversation that cannot be sent (a subclass that does not pickle, such
+    as one defined in a function) becomes a :class:`Failure` of its own."""
+    kept: list[_Item] = []
+    sent: list[tuple[int, _Packed]] = []
+    for index, item in chunk:
+        if isinstance(item, Conversation):
+            try:
+                sent.append((index, _pack(item)))
+            except Exception as error:
+                item = Failure(
+                    index=index,
+                    id=item.id,
+                    error=InvalidConversationError(
+                        f"expected a conversation that pickles, to send it to a worker "
+                        f"process; {type(item).__name__} does not ({type(error).__name__}: "
+                        f"{error}): define its class at module level, or use n_jobs=1"
+                    ),
+                )
+        kept.append((index, item))
+    return kept, sent
+
+
+def _not_returned(index: int, conversation: Conversation, error: Exception) -> Failure:
+    return Failure(
+        index=index,
+        id=conversation.id,
+        error=ScorerError(
+            f"the worker process failed on this conversation outside its scorers, "
+            f"usually a result that does not pickle ({type(error).__name__}: {error}); "
+            f"the other conversations were scored"
+        ),
+    )
 
 
 def _isolate(pool: _Pool, chunk: list[_Item]) -> Iterator[Report | Failure]:
-    """Score a chunk one conversation at a time, to tell which one kills its worker."""
+    """Score a chunk one conversation at a time, to tell which one kills its worker or
+    gives a result that cannot come back from it."""
     from concurrent.futures.process import BrokenProcessPool
 
     for index, item in chunk:
         if isinstance(item, Failure):
             yield item
             continue
+        kept, sent = _to_send([(index, item)])
         try:
-            yield from _merge(
-                [(index, item)], iter(pool.submit(_to_send([(index, item)])).result())
-            )
+            scored = pool.submit(sent).result() if sent else []
         except BrokenProcessPool:
             pool.reset()
             yield _died(index, item)
+        except Exception as error:
+            yield _not_returned(index, item, error)
+        else:
+            yield from _merge(kept, iter(scored))
 
 
 def _parallel(
@@ -384,7 +422,8 @@ def _parallel(
                 return
             if chunk is None:
                 return
-            pending.append((chunk, pool.submit(_to_send(chunk))))
+            kept, sent = _to_send(chunk)
+            pending.append((kept, pool.submit(sent)))
 
     try:
         fill()
@@ -406,9 +445,13 @@ def _parallel(
                         yield from _isolate(pool, suspect)
                 fill()
                 continue
+            except Exception:
+                # A result that could not come back (it does not pickle): the pool is
+                # sound, so only this chunk is scored again, one conversation at a time.
+                scored = None
             pending.popleft()
             fill()
-            yield from _merge(chunk, iter(scored))
+            yield from _isolate(pool, chunk) if scored is None else _merge(chunk, iter(scored))
         if input_error:
             raise input_error[0]
     finally:
@@ -497,13 +540,14 @@ def score_many(
     """Score many conversations, yielding one result per conversation in input order.
 
     Streaming: conversations are read from ``conversations`` as results are taken, a
-    chunk of ``chunk_size`` at a time (with workers, at most ``2 * n_jobs * chunk_size``
-    are in flight), so memory stays flat however long the input; up to that many are
-    taken from the iterator ahead of the results you have read. A chunk is scored stage
-    by stage (every analysis, then each scorer over the chunk), which is faster than one
-    conversation at a time and gives the same results for scorers that keep the
-    contract (see :class:`~empathykit.typing.Scorer`). In one process, pass
-    ``chunk_size=1`` to have each result as soon as its conversation is read.
+    chunk of ``chunk_size`` at a time (with workers, at most ``2 * n_jobs`` chunks are in
+    flight, and one more is being yielded), so memory stays flat however long the input;
+    up to that many are taken from the iterator ahead of the results you have read. A
+    chunk is scored stage by stage (every analysis, then each scorer over the chunk),
+    which is faster than one conversation at a time and gives the same results for
+    scorers that keep the contract (see :class:`~empathykit.typing.Scorer`). In one
+    process, pass ``chunk_size=1`` to have each result as soon as its conversation is
+    read.
 
     A conversation that cannot be scored does not stop the rest: it yields a
     :class:`Failure` with its position and id (or goes to ``on_error``). A worker
@@ -525,7 +569,9 @@ def score_many(
             files, a record's ``id`` is a str or an int (kept as its digits); any other
             id makes the record a :class:`Failure`.
         n_jobs: Worker processes: 1 scores in this process; -1 uses one per CPU. Scorers
-            and weights are sent to each worker once (so scorers must pickle). Each
+            and weights are sent to each worker once (so scorers must pickle), and each
+            conversation and its result are sent pickled: one that does not pickle (a
+            ``Conversation`` subclass defined in a function) is a :class:`Failure`. Each
             report's ``conversation`` is the one built (or given) in this process,
             whichever process scored it. On platforms that start workers with
             *spawn*, call this under ``if __name__ == "__main__":``.

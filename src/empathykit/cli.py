@@ -899,7 +899,7 @@ def _cmd_explain(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> 
             f"explain: {args.file} is a folder; explain takes one file "
             "(use 'empathykit score FOLDER' for a folder)"
         )
-    if args.file != "-" and not Path(args.file).is_file():
+    if args.file != "-" and not Path(args.file).exists():  # a named pipe will do
         raise _UsageError(f"explain: no such file: {args.file}")
     args.skip_invalid = True
     source = _Input(args, stderr)
