@@ -200,6 +200,9 @@ def test_weights_and_scorers_options(tmp_path: Path, capsys: pytest.CaptureFixtu
         (["score", str(WELL), "--scorers", "default,default"], "--scorers: two scorers share"),
         (["explain", str(EXAMPLES)], "is a folder; explain takes one file"),
         (["explain", "no/such/file.jsonl"], "explain: no such file: no/such/file.jsonl"),
+        (["score", ""], "expected a file or folder, got an empty path"),
+        (["explain", ""], "explain: expected a file, got an empty path"),
+        (["score", str(WELL), "--id-column", "text"], "got 'text' for both id and text"),
         ([], "usage:"),
     ],
 )
@@ -475,6 +478,48 @@ def test_explain_by_id(mixed_jsonl: Path, capsys: pytest.CaptureFixture[str]) ->
     code, _, err = run(capsys, "explain", str(WELL), "--id", "nope")
     assert 1 == code
     assert "no conversation with id 'nope'" in err
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full here")
+@pytest.mark.parametrize("fmt", ["csv", "json", "jsonl", "table"])
+def test_an_output_that_cannot_be_written_is_an_error_not_a_traceback(
+    fmt: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A full disk (here /dev/full) is reported with what was being written: exit 1."""
+    code, _, err = run(capsys, "score", str(WELL), "--quiet", "-f", fmt, "-o", "/dev/full")
+    assert 1 == code
+    assert "error: [Errno 28] No space left on device (writing /dev/full)" in err
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full here")
+def test_standard_output_that_cannot_be_written_is_an_error_not_a_traceback() -> None:
+    """The same on standard output, also when the write fails only at the last flush."""
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(
+            [sys.executable, "-m", "empathykit", "score", str(WELL), "-f", "csv", "--quiet"],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+        )
+    assert 1 == done.returncode
+    assert done.stderr.endswith("No space left on device (writing standard output)\n")
+    assert "Traceback" not in done.stderr
+    assert "Exception ignored" not in done.stderr
+
+
+def test_a_path_too_long_for_the_file_system_is_an_error_not_a_traceback(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A name longer than the file system allows: a message, not a traceback (on
+    Python 3.11 looking it up raises; later versions call it missing)."""
+    name = "x" * 300 + ".jsonl"
+    for command in ("score", "explain"):
+        code, _, err = run(capsys, command, name)
+        assert code in (1, 2)
+        assert "File name too long" in err or "no such file" in err
+    with pytest.raises(InputFileError, match=r"File name too long|no such file"):
+        list(io.read(name))
 
 
 def test_explain_reads_a_named_pipe(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

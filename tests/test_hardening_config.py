@@ -13,8 +13,10 @@ from __future__ import annotations
 import random
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
+import attrs
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
@@ -22,6 +24,7 @@ from hypothesis import strategies as st
 import empathykit
 from empathykit import ConfigurationError, EmpathyKitError
 from empathykit._lexicon import MAX_PATTERN_LENGTH, _check_user_pattern, compile_cues
+from empathykit.scorers import OPPORTUNITY_KINDS
 from hostile_strategies import needs_fork, run_guarded
 
 pytestmark = pytest.mark.filterwarnings(
@@ -267,3 +270,140 @@ def test_user_patterns_are_compiled_once_not_per_call(monkeypatch: pytest.Monkey
     monkeypatch.setattr(re, "compile", no_compiling)
     report = empathykit.score(conversation, scorers=scorers)
     assert ["mine.phrase"] == [e.rule for e in report.evidence]
+
+
+# --- arguments of the wrong kind are configuration errors ------------------------------------
+
+_KINDS = ", ".join(OPPORTUNITY_KINDS)
+
+
+@pytest.mark.parametrize(
+    ("call", "expected"),
+    [
+        (
+            lambda: empathykit.scorers.apology(extra_phrases=None),  # type: ignore[arg-type]
+            "apology: extra_phrases: expected a list of strings, got None",
+        ),
+        (
+            lambda: empathykit.scorers.apology(exclude_phrases=None),  # type: ignore[arg-type]
+            "apology: exclude_phrases: expected a list of strings, got None",
+        ),
+        (
+            lambda: empathykit.scorers.apology(extra_patterns=3),  # type: ignore[arg-type]
+            "apology: extra_patterns: expected a list of strings, got 3",
+        ),
+        (
+            lambda: empathykit.scorers.apology(extra_phrases="sorry"),
+            "apology: extra_phrases: expected a list of strings, got the string 'sorry'",
+        ),
+        (
+            lambda: empathykit.scorers.phrases("x", None),  # type: ignore[arg-type]
+            "scorer 'x': phrases: expected a list of strings, got None",
+        ),
+        (
+            lambda: empathykit.scorers.phrases("x", ["ok"], patterns=1.5),  # type: ignore[arg-type]
+            "scorer 'x': patterns: expected a list of strings, got 1.5",
+        ),
+        (
+            lambda: empathykit.scorers.apology(rule_weights=["apology.explicit"]),  # type: ignore[arg-type]
+            "apology: rule_weights: expected a mapping of rule ids to numbers, "
+            "got ['apology.explicit']",
+        ),
+        (
+            lambda: empathykit.scorers.apology(rule_weights=5),  # type: ignore[arg-type]
+            "apology: rule_weights: expected a mapping of rule ids to numbers, got 5",
+        ),
+        (
+            lambda: empathykit.scorers.phrases("x", ["ok"], opportunity=5),  # type: ignore[arg-type]
+            f"opportunity: expected one or more of {_KINDS}, or a function of a TurnAnalysis, "
+            "got 5",
+        ),
+        (
+            lambda: empathykit.scorers.active_listening(context_turns=0),
+            "active_listening: context_turns: expected an integer ≥ 1, got int 0",
+        ),
+        (
+            lambda: empathykit.scorers.active_listening(context_turns="2"),  # type: ignore[arg-type]
+            "active_listening: context_turns: expected an integer ≥ 1, got str '2'",
+        ),
+        (
+            lambda: empathykit.scorers.active_listening(context_turns=True),
+            "active_listening: context_turns: expected an integer ≥ 1, got bool True",
+        ),
+        (
+            lambda: empathykit.scorers.ActiveListening(context_turns=1.5),  # type: ignore[arg-type]
+            "active_listening: context_turns: expected an integer ≥ 1, got float 1.5",
+        ),
+    ],
+)
+def test_python_arguments_of_the_wrong_kind_are_configuration_errors(
+    call: Callable[[], object], expected: str
+) -> None:
+    """None, a number or a list where a list, a mapping or an integer belongs: a
+    ConfigurationError naming the scorer, the argument, what it expects and what came,
+    not a TypeError from deep inside (as a boolean context_turns, which TOML refuses)."""
+    with pytest.raises(ConfigurationError) as caught:
+        call()
+    assert expected == str(caught.value)
+
+
+def test_context_turns_of_a_renamed_active_listening_names_it() -> None:
+    """The check runs again when a copy is made, and names the copy."""
+    scorer = attrs.evolve(empathykit.scorers.active_listening(), name="listening")
+    with pytest.raises(ConfigurationError) as caught:
+        attrs.evolve(scorer, context_turns=0)
+    assert "listening: context_turns: expected an integer ≥ 1, got int 0" == str(caught.value)
+
+
+# --- rules files: a byte-order mark, a blocker's weight, an empty pattern ---------------------
+
+
+def test_a_rules_file_may_start_with_a_byte_order_mark(tmp_path: Path) -> None:
+    """A UTF-8 rules file saved with a BOM (as Windows editors do) loads, and errors in it
+    still name the right line."""
+    path = tmp_path / "rules.toml"
+    path.write_text('\ufeff[scorers.own]\nphrases = ["sorry"]\n', encoding="utf-8")
+    [scorer] = empathykit.load_scorers(path)
+    assert "own" == scorer.name
+    path.write_text('\ufeff[scorers.own]\nphrases = ["sorry"]\nweight = 2\n', encoding="utf-8")
+    with pytest.raises(ConfigurationError) as caught:
+        empathykit.load_scorers(path)
+    assert f"{path}:3: scorers.own.weight: expected a number in [-1, 1], got an integer 2" == str(
+        caught.value
+    )
+
+
+def test_a_blocker_with_a_weight_is_refused() -> None:
+    """weight is for rules only (docs/reference/toml-format.md); a blocker gives no
+    credit, so a weight on one was silently ignored before."""
+    rules = (
+        '[scorers.o.rules.r]\nphrases = ["b"]\n'
+        '[scorers.o.blockers.q]\nphrases = ["x b"]\nweight = 0.5\n'
+    )
+    with pytest.raises(ConfigurationError) as caught:
+        empathykit.load_scorers(rules)
+    assert (
+        "<string>:5: scorers.o.blockers.q.weight: unknown key for a blocker (weight is for "
+        "rules only: a blocker gives no credit, it vetoes matches); expected one of anchor, "
+        "explanation, negatable, patterns, phrases"
+    ) == str(caught.value)
+    scorers = empathykit.load_scorers(rules.replace("weight = 0.5\n", ""))
+    report = empathykit.score("Customer: hi\nAgent: b, and x b", scorers=scorers)
+    assert [("o.r", "b")] == [(e.rule, e.text) for e in report["o"].evidence]
+
+
+@pytest.mark.parametrize("pattern", ["", " ", "\t  "])
+def test_an_empty_pattern_is_refused_like_an_empty_phrase(tmp_path: Path, pattern: str) -> None:
+    """An empty (or blank) pattern matched everywhere or nowhere; it is refused wherever
+    patterns are compiled: in a rules file, and from Python."""
+    expected = f"expected a pattern with something other than white space, got {pattern!r}"
+    path = _rules_file(tmp_path, pattern)
+    with pytest.raises(ConfigurationError) as caught:
+        empathykit.load_scorers(path)
+    assert f"{path}:3: scorers.mine.patterns: {expected}" == str(caught.value)
+    with pytest.raises(ConfigurationError) as caught:
+        empathykit.scorers.phrases("mine", patterns=[pattern])
+    assert f"scorer 'mine': {expected}" == str(caught.value)
+    with pytest.raises(ConfigurationError) as caught:
+        empathykit.scorers.apology(extra_patterns=["sorry", pattern])
+    assert f"apology: extra phrases: {expected}" == str(caught.value)

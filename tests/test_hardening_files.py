@@ -195,15 +195,83 @@ def test_a_utf16_file_is_refused_with_a_hint(tmp_path: Path) -> None:
 # --- transcripts with other line breaks ------------------------------------------------------
 
 
-@pytest.mark.parametrize("separator", ["\u2028", "\r", "\x85", "\x0c"])
+@pytest.mark.parametrize(
+    ("separator", "line"), [("\u2028", 3), ("\r", 4), ("\x85", 3), ("\x0c", 3)]
+)
 def test_transcript_errors_name_the_file_line_despite_other_line_breaks(
-    tmp_path: Path, separator: str
+    tmp_path: Path, separator: str, line: int
 ) -> None:
-    """A line break other than \\n inside a line does not shift the line an error names."""
+    """Lines are numbered as Python's text files number them: a line break other than
+    \\n inside a line does not shift the line an error names, except a lone \\r (an old
+    Mac line end), which starts a new line."""
     path = tmp_path / "chat.txt"
-    path.write_text(f"Customer: one{separator}two\nAgent: fine\nDana: who?\n", encoding="utf-8")
+    path.write_bytes(f"Customer: one{separator}two\nAgent: fine\nDana: who?\n".encode())
     error = strict_error(path)
-    assert (str(path), 3) == (error.path, error.line)
+    assert (str(path), line) == (error.path, error.line)
+    with path.open(encoding="utf-8") as text_file:  # what Python itself counts
+        assert "Dana: who?\n" == list(text_file)[line - 1]
+
+
+def _with_cr_ends(suffix: str) -> bytes:
+    """Two conversations in the format of ``suffix``, with old-Mac (lone \\r) line ends."""
+    if suffix == ".jsonl":
+        text = jsonl(record("a", "My parcel is late."), record("b", "Where is my refund?"))
+    elif suffix == ".csv":
+        text = (
+            "conversation_id,role,text\na,customer,My parcel is late.\na,agent,Sorry!\n"
+            'b,customer,"Where is my\rrefund?"\nb,agent,Sorry!\n'
+        )
+    else:
+        text = (
+            "Customer: My parcel is late.\nAgent: Sorry!\n\n---\n"
+            "Customer: Where is my refund?\nAgent: Sorry!\n"
+        )
+    return text.replace("\n", "\r").encode()
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".csv", ".txt"])
+def test_old_mac_line_ends_read_like_newlines(tmp_path: Path, suffix: str) -> None:
+    """A file whose lines end in a lone \\r reads as the same file with \\n ends: every
+    record, separator and turn (it was read as one line: records merged or lost)."""
+    mac = tmp_path / f"mac{suffix}"
+    mac.write_bytes(_with_cr_ends(suffix))
+    unix = tmp_path / f"unix{suffix}"
+    unix.write_bytes(_with_cr_ends(suffix).replace(b"\r", b"\n"))
+    expected = [[(t.role, t.text) for t in c.turns] for c in io.read(unix)]
+    actual = [[(t.role, t.text) for t in c.turns] for c in io.read(mac)]
+    assert 2 == len(actual)
+    if suffix == ".csv":  # a quoted cell keeps its own line break as it is
+        expected[1][0] = (expected[1][0][0], "Where is my\rrefund?")
+    assert expected == actual
+
+
+def test_a_stray_cr_in_a_csv_row_fails_that_row_only(tmp_path: Path) -> None:
+    """A lone \\r in an unquoted CSV cell ends the row there, as in Python's own CSV
+    reading: the broken piece is reported with its line and the rest is read (before,
+    the whole rest of the file was skipped)."""
+    path = tmp_path / "stray.csv"
+    path.write_bytes(
+        b"conversation_id,role,text\na,customer,It broke\na,agent,Sorry\n"
+        b"b,customer,Hi\rthere my bill is wrong\nc,customer,Late again\nc,agent,Sorry\n"
+    )
+    ids, errors = read_skipping(path)
+    assert "c" == ids[-1]
+    assert [5] == [error.line for error in errors]
+    assert "expected 3 fields" in str(errors[0])
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [b"", b"a\n", b"a\r\n", b"a\r", b"a\rb\r\n", b"\r\r\n", b"x\ry\rz", b"\r"],
+)
+def test_lines_split_after_each_lone_cr_and_lose_nothing(raw: bytes) -> None:
+    """The pieces of a line join back to it, and each but the last ends a line."""
+    from empathykit.io import _split_lone_cr
+
+    pieces = _split_lone_cr(raw)
+    assert raw == b"".join(pieces)
+    assert all(piece.endswith((b"\r", b"\n")) for piece in pieces[:-1])
+    assert all(b"\r" not in piece.rstrip(b"\r\n") for piece in pieces)
 
 
 # --- folders with unreadable entries --------------------------------------------------------

@@ -272,6 +272,11 @@ def compile_cues(
             raise ConfigurationError(
                 f"{where}: expected a pattern as a str, got {type(pattern).__name__}"
             )
+        if not pattern.strip():  # it would match everywhere (or, as white space, nearly)
+            raise ConfigurationError(
+                f"{where}: expected a pattern with something other than white space, "
+                f"got {pattern!r}"
+            )
         if not trusted:
             _check_user_pattern(pattern, where)
         try:

@@ -187,7 +187,7 @@ def _read(source: str | os.PathLike[str]) -> _Source:
     ):
         path = Path(source)
         try:
-            return _Source(str(source), path.read_text(encoding="utf-8"))
+            return _Source(str(source), path.read_text(encoding="utf-8-sig"))  # BOM or not
         except UnicodeDecodeError as error:
             raise ConfigurationError(f"{source}: expected UTF-8 text: {error}") from None
     if isinstance(source, str):
@@ -293,6 +293,12 @@ def _identifier(source: _Source, key: Key, name: str, what: str) -> str:
 
 def _rule_table(source: _Source, key: Key, value: object, *, blocker: bool) -> dict[str, Any]:
     rule = _table(source, key, value)
+    if blocker and "weight" in rule:
+        source.fail(
+            (*key, "weight"),
+            "unknown key for a blocker (weight is for rules only: a blocker gives no credit, "
+            f"it vetoes matches); expected one of {', '.join(sorted(_RULE_KEYS - {'weight'}))}",
+        )
     _check_keys(source, key, rule, _RULE_KEYS, "a blocker" if blocker else "a rule")
     checked: dict[str, Any] = dict(rule)
     checked["phrases"] = _phrase_list(source, (*key, "phrases"), rule.get("phrases", []))

@@ -8,6 +8,8 @@ is still scored with ``--skip-invalid``), 2 for a usage error.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import errno
 import math
 import os
 import re
@@ -726,6 +728,8 @@ def _cmd_score(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> in
     chosen, weights_toml = _scorers(args.scorers)
     weights = {**weights_toml, **weights_cli} or None
     for path in args.paths:
+        if not path:  # Path("") is the current folder
+            raise _UsageError("expected a file or folder, got an empty path ('')")
         if path != "-" and not Path(path).exists():
             raise _UsageError(f"no such file or folder: {path}")
     _check_output(args.output, args.paths)
@@ -894,6 +898,8 @@ def _cmd_explain(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> 
     weights_cli = _weights(args.weights)
     chosen, weights_toml = _scorers(args.scorers)
     weights = {**weights_toml, **weights_cli} or None
+    if not args.file:
+        raise _UsageError("explain: expected a file, got an empty path ('')")
     if args.file != "-" and Path(args.file).is_dir():
         raise _UsageError(
             f"explain: {args.file} is a folder; explain takes one file "
@@ -952,11 +958,26 @@ def _cmd_scorers(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> 
 # -- entry point ------------------------------------------------------------------------
 
 
+# Errors that only a write gives: the message names what was being written.
+_WRITE_ERRORS = frozenset(
+    getattr(errno, name) for name in ("ENOSPC", "EDQUOT", "EFBIG") if hasattr(errno, name)
+)
+
+
+def _discard_stdout() -> None:
+    """Point standard output at the null device, so that the interpreter's last flush of
+    output that cannot be written does not fail again (with a traceback) at exit."""
+    with contextlib.suppress(OSError, ValueError):  # (ValueError: no file descriptor)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``empathykit`` command with ``argv`` (default: ``sys.argv[1:]``).
 
     Returns:
-        The exit code: 0 success, 1 some inputs invalid, 2 usage error.
+        The exit code: 0 success, 1 some inputs invalid (or a file could not be read or
+        written), 2 usage error.
 
     Example:
         >>> main(["scorers"])  # doctest: +ELLIPSIS
@@ -977,7 +998,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     handler: Callable[[argparse.Namespace, IO[str], IO[str]], int] = namespace.handler
     try:
-        return handler(namespace, stdout, stderr)
+        code = handler(namespace, stdout, stderr)
+        stdout.flush()  # here, so that a failed write is reported like any other
+        return code
     except _UsageError as error:
         stderr.write(f"empathykit {namespace.command}: error: {error}\n")
         return EXIT_USAGE
@@ -992,8 +1015,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INVALID
     except BrokenPipeError:
         # The reader went away (`empathykit score … | head`): stop quietly.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        _discard_stdout()
+        return EXIT_INVALID
+    except OSError as error:  # a full disk, a name too long for the file system
+        where = ""
+        if error.filename is None and error.errno in _WRITE_ERRORS:
+            where = f" (writing {getattr(namespace, 'output', None) or 'standard output'})"
+        stderr.write(f"empathykit {namespace.command}: error: {error}{where}\n")
+        try:
+            stdout.flush()
+        except OSError:  # what is left for standard output cannot be written either
+            _discard_stdout()
         return EXIT_INVALID
     except KeyboardInterrupt:
         stderr.write("empathykit: interrupted\n")

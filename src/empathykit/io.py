@@ -16,10 +16,12 @@ each with an ``id``, one at a time: a 1 GB JSON Lines file is never held in memo
   rows of a conversation are consecutive and in order. A header that names one of these
   columns twice is an error; other columns are ignored, repeated or not.
 
-Files are UTF-8, with or without a byte-order mark, with ``\\n`` or ``\\r\\n`` line ends.
-A record that cannot be read raises :class:`~empathykit.exceptions.InputFileError`
-naming the file and line; with ``skip_invalid=True`` it goes to ``on_error`` instead
-and reading goes on with the next record.
+Files are UTF-8, with or without a byte-order mark, with ``\\n``, ``\\r\\n`` or (old Mac)
+``\\r`` line ends; lines are numbered as Python's text files number them, so a lone
+``\\r`` inside a line starts a new one. A record that cannot be read raises
+:class:`~empathykit.exceptions.InputFileError` naming the file and line; with
+``skip_invalid=True`` it goes to ``on_error`` instead and reading goes on with the next
+record.
 
 Ids: a record's own ``id`` when it has one; otherwise the file name for a file of one
 conversation, ``<file>#<n>`` for the n-th conversation of a transcript or JSON file, and
@@ -138,6 +140,18 @@ class CsvColumns:
     text: str = attrs.field(default="text", validator=_check_column)
     timestamp: str | None = attrs.field(default="timestamp", validator=_check_column)
 
+    def __attrs_post_init__(self) -> None:
+        named = {"id": self.id, "role": self.role, "text": self.text}
+        if self.timestamp is not None:
+            named["timestamp"] = self.timestamp
+        for key, column in named.items():
+            others = [k for k, c in named.items() if c == column and k != key]
+            if others:
+                raise ConfigurationError(
+                    f"columns: expected a different column for each of "
+                    f"{', '.join(named)}, got {column!r} for both {key} and {others[0]}"
+                )
+
 
 def _columns(value: CsvColumns | Mapping[str, str | None] | None) -> CsvColumns:
     if value is None:
@@ -235,12 +249,23 @@ def _expand(paths: Iterable[PathLike]) -> Iterator[Path | InputFileError]:
             raise ConfigurationError(
                 f"expected a path as str or pathlib.Path, got {type(item).__name__} {item!r:.60}"
             )
+        if not os.fspath(item):
+            raise ConfigurationError(
+                "expected a path as str or pathlib.Path, got an empty string (use '.' for "
+                "the current folder)"
+            )
         path = Path(item)
         if os.fspath(item) == "-":
             yield path
-        elif path.is_dir():
+            continue
+        try:
+            is_dir, exists = path.is_dir(), path.exists()
+        except OSError as error:  # a name too long for the file system, on Python 3.11
+            yield InputFileError(f"cannot look up the path: {error.strerror}", path=str(path))
+            continue
+        if is_dir:
             yield from _walk(path)
-        elif path.exists():
+        elif exists:
             yield path
         else:
             yield InputFileError("no such file or folder", path=os.fspath(item))
@@ -308,17 +333,36 @@ class _EncodingError(Exception):
 def _lines(handle: IO[bytes], name: str) -> Iterator[tuple[int, str, InputFileError | None]]:
     """Decoded lines with their 1-based numbers, line ends kept, BOM removed.
 
+    A line ends at ``\n``, ``\r\n`` or a lone ``\r`` (old Mac files), as in Python's
+    text files and most editors.
+
     Raises:
         _EncodingError: The file is UTF-16 or UTF-32, which no line of it can be read as.
     """
-    for line_no, raw in enumerate(handle, start=1):
-        if line_no == 1:
+    line_no = 0
+    for raw in handle:
+        if line_no == 0:
             problem = _encoding_problem(raw, name)
             if problem is not None:
                 raise _EncodingError(problem)
             raw = raw.removeprefix(_BOM)
-        text, error = _decode_line(raw, name, line_no)
-        yield line_no, text, error
+        for piece in _split_lone_cr(raw):
+            line_no += 1
+            text, error = _decode_line(piece, name, line_no)
+            yield line_no, text, error
+
+
+_AFTER_LONE_CR = re.compile(rb"(?<=\r)(?!\n)")
+
+
+def _split_lone_cr(raw: bytes) -> list[bytes]:
+    """``raw``, a line read up to ``\n``, cut after each ``\r`` that ends a line too."""
+    first = raw.find(b"\r")
+    # A line read from a binary file has "\n" only at its end, so a "\r" anywhere but
+    # just before that end stands alone.
+    if first == -1 or (first == len(raw) - 2 and raw.endswith(b"\n")):
+        return [raw]
+    return [piece for piece in _AFTER_LONE_CR.split(raw) if piece]
 
 
 # -- records ----------------------------------------------------------------------------
@@ -418,7 +462,7 @@ def _iter_jsonl(
         try:
             record = json.loads(text)
         except json.JSONDecodeError as error:
-            hint = "" if text.endswith("\n") else " (the last line looks cut short)"
+            hint = "" if text.endswith(("\n", "\r")) else " (the last line looks cut short)"
             yield InputFileError(
                 f"invalid JSON at column {error.colno}: {error.msg}{hint}; {_JSONL_SHAPE}",
                 path=name,
@@ -775,7 +819,8 @@ def _iter_csv(
         yield InputFileError(
             f"missing columns {missing}; expected the columns {', '.join(wanted)} "
             f"(and optionally {columns.timestamp}), got {header[:10]} "
-            "(set other names with columns=CsvColumns(id=..., role=..., text=...))",
+            "(set other names with the CLI's --id-column, --role-column and --text-column, "
+            "or in Python with columns=CsvColumns(id=..., role=..., text=...))",
             path=name,
             line=1,
         )

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import numbers
 import re
 from collections import deque
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -14,6 +15,7 @@ if TYPE_CHECKING:
 from .._conversation import Conversation, Role
 from .._lexicon import Cue, CueSet, builtin_cues, load_lexicon
 from .._results import DimensionScore, Evidence
+from ..exceptions import ConfigurationError
 from ._engine import build_dimension, combine, cue_evidence, reply_context
 from ._phrases import customise
 
@@ -65,6 +67,14 @@ def _generic_stems() -> frozenset[str]:
     return frozenset(stem(word) for word in words)
 
 
+def _check_context_turns(instance: Any, attribute: attrs.Attribute[int], value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
+        raise ConfigurationError(
+            f"{instance.name}: context_turns: expected an integer ≥ 1, "
+            f"got {type(value).__name__} {value!r:.60}"
+        )
+
+
 @attrs.frozen(kw_only=True)
 class ActiveListening:
     """Scores how well each agent turn shows it took in the customer's specifics.
@@ -90,7 +100,7 @@ class ActiveListening:
 
     name: str = "active_listening"
     cues: CueSet = attrs.field(factory=lambda: builtin_cues("active_listening"))
-    context_turns: int = attrs.field(default=3, validator=attrs.validators.ge(1))
+    context_turns: int = attrs.field(default=3, validator=_check_context_turns)
     generic_stems: frozenset[str] = attrs.field(factory=_generic_stems, converter=frozenset)
 
     def __call__(self, conversation: Conversation) -> DimensionScore:
@@ -304,7 +314,8 @@ def active_listening(
         A picklable scorer named ``"active_listening"``.
 
     Raises:
-        ConfigurationError: An unknown rule, a weight outside [-1, 1], or a bad phrase.
+        ConfigurationError: An unknown rule, a weight outside [-1, 1], a bad phrase, or
+            ``context_turns`` not an integer ≥ 1.
 
     Example:
         >>> import empathykit

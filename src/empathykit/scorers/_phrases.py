@@ -38,6 +38,11 @@ def _opportunity_converter(
         return ("customer_turn",)
     if callable(value):
         return value
+    if not isinstance(value, Iterable):
+        raise ConfigurationError(
+            f"opportunity: expected one or more of {', '.join(OPPORTUNITY_KINDS)}, or a "
+            f"function of a TurnAnalysis, got {value!r:.60}"
+        )
     kinds = (value,) if isinstance(value, str) else tuple(value)
     if not kinds:  # an empty tuple would make the behaviour N/A in every conversation
         raise ConfigurationError(
@@ -66,13 +71,15 @@ def _strings(value: Iterable[str], what: str) -> list[str]:
     """``value`` as a list of strings; a bare string is refused, not split into letters."""
     if isinstance(value, str):
         raise ConfigurationError(
-            f"expected {what} as a list of strings, got the string {value!r:.60}"
+            f"{what}: expected a list of strings, got the string {value!r:.60}"
         )
+    if not isinstance(value, Iterable):
+        raise ConfigurationError(f"{what}: expected a list of strings, got {value!r:.80}")
     items = list(value)
     for item in items:
         if not isinstance(item, str):
             raise ConfigurationError(
-                f"expected {what} as a list of strings, got {type(item).__name__} {item!r:.60}"
+                f"{what}: expected a list of strings, got {type(item).__name__} {item!r:.60}"
             )
     return items
 
@@ -175,11 +182,17 @@ def customise(
 
     Raises:
         ConfigurationError: A rule in ``rule_weights`` is unknown, a weight is outside
-            [-1, 1], or a phrase or pattern is invalid.
+            [-1, 1], a phrase or pattern is invalid, or an argument is not a list of
+            strings (``rule_weights``: a mapping).
     """
     extra_phrases = _strings(extra_phrases, f"{name}: extra_phrases")
     extra_patterns = _strings(extra_patterns, f"{name}: extra_patterns")
     exclude = _strings(exclude_phrases, f"{name}: exclude_phrases")
+    if rule_weights is not None and not isinstance(rule_weights, Mapping):
+        raise ConfigurationError(
+            f"{name}: rule_weights: expected a mapping of rule ids to numbers, "
+            f"got {rule_weights!r:.80}"
+        )
     weights = dict(rule_weights or {})
     known = {cue.rule for cue in cues.cues} | {f"{name}.custom"}
     unknown = set(weights) - known
