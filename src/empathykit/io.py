@@ -333,7 +333,7 @@ class _EncodingError(Exception):
 def _lines(handle: IO[bytes], name: str) -> Iterator[tuple[int, str, InputFileError | None]]:
     """Decoded lines with their 1-based numbers, line ends kept, BOM removed.
 
-    A line ends at ``\n``, ``\r\n`` or a lone ``\r`` (old Mac files), as in Python's
+    A line ends at ``\\n``, ``\\r\\n`` or a lone ``\\r`` (old Mac files), as in Python's
     text files and most editors.
 
     Raises:
@@ -356,10 +356,10 @@ _AFTER_LONE_CR = re.compile(rb"(?<=\r)(?!\n)")
 
 
 def _split_lone_cr(raw: bytes) -> list[bytes]:
-    """``raw``, a line read up to ``\n``, cut after each ``\r`` that ends a line too."""
+    """``raw``, a line read up to ``\\n``, cut after each ``\\r`` that ends a line too."""
     first = raw.find(b"\r")
-    # A line read from a binary file has "\n" only at its end, so a "\r" anywhere but
-    # just before that end stands alone.
+    # A line read from a binary file has a line feed only at its end, so a carriage
+    # return anywhere but just before that end stands alone.
     if first == -1 or (first == len(raw) - 2 and raw.endswith(b"\n")):
         return [raw]
     return [piece for piece in _AFTER_LONE_CR.split(raw) if piece]
