@@ -23,7 +23,12 @@ from hypothesis import strategies as st
 
 import empathykit
 from empathykit import ConfigurationError, EmpathyKitError
-from empathykit._lexicon import MAX_PATTERN_LENGTH, _check_user_pattern, compile_cues
+from empathykit._lexicon import (
+    MAX_PATTERN_LENGTH,
+    MAX_WIDE_GAPS,
+    _check_user_pattern,
+    compile_cues,
+)
 from empathykit.scorers import OPPORTUNITY_KINDS
 from hostile_strategies import needs_fork, run_guarded
 
@@ -96,6 +101,62 @@ def test_the_python_api_refuses_them_too(pattern: str) -> None:
 def test_safe_patterns_are_accepted(pattern: str) -> None:
     """Alternation of distinct words, possessive and atomic repeats and fixed counts pass."""
     assert compile_cues(patterns=[pattern]) is not None
+
+
+#: Chains of gaps that can run across words: polynomial, but of a degree that makes one
+#: long turn take seconds to minutes (see MAX_WIDE_GAPS).
+WIDE_CHAINS = [
+    (r"sorry.*for.*the.*delay.*with.*your.*order", 6),
+    (r"a.*b.*c.*d", 3),
+    (r"x[^.!?]*y[^.!?]*z[^.]*w", 3),
+    (r"(?:x.*y|z).*w.*v", 3),
+    (r"a[\s\S]*b[\w\s]+c(?=.*d)", 3),
+    (r"a.*?b.+?c.*d", 3),
+]
+
+
+@pytest.mark.parametrize(("pattern", "gaps"), WIDE_CHAINS)
+def test_chains_of_wide_gaps_are_refused_with_their_count(pattern: str, gaps: int) -> None:
+    """More than MAX_WIDE_GAPS gaps like '.*' one after another are refused, saying how
+    many and what to do, in rules files as in Python."""
+    with pytest.raises(ConfigurationError) as caught:
+        empathykit.scorers.phrases("mine", patterns=[pattern])
+    message = str(caught.value)
+    assert f"{pattern!r} has {gaps} gaps that can run across words" in message
+    assert f"expected at most {MAX_WIDE_GAPS}" in message
+    assert "bound them" in message
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        r"sorry.*delay.*order",  # two: allowed
+        r"a.*b|c.*d|e.*f",  # one on each path
+        r"\w+\s+\w+\s+\w+\s+\w+",  # each run stays in its word or its spaces
+        r"a\s*b\s*c\s*d",
+        r"a.{0,60}b.{0,60}c.{0,60}d",  # bounded
+        r"a.*+b.*+c.*+d",  # possessive: never backtracks
+    ],
+)
+def test_fewer_or_narrower_gaps_are_accepted(pattern: str) -> None:
+    assert compile_cues(patterns=[pattern]) is not None
+
+
+def _search_long_near_misses() -> int:
+    turn = "sorry for the delay with your parcel. " * 130  # 4,940 characters, no "order"
+    found = 0
+    for pattern in (r"sorry.*delay.*order", r"sorry.*for.*order", r"sorry.{0,60}the.{0,60}order"):
+        regex = compile_cues(patterns=[pattern])
+        assert regex is not None
+        found += regex.search(turn) is not None
+    return found
+
+
+@needs_fork
+def test_accepted_gaps_finish_on_a_long_turn_that_almost_matches() -> None:
+    """What the gap limit lets through stays fast where a longer chain takes minutes (a
+    pattern with 4 gaps takes over a minute on this turn)."""
+    assert 0 == run_guarded(_search_long_near_misses, 60)
 
 
 @pytest.mark.parametrize(

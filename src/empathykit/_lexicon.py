@@ -21,7 +21,7 @@ from typing import Any
 
 import attrs
 
-from ._fastsearch import parsed_first_chars, search_pattern
+from ._fastsearch import parsed_first_chars, search_pattern, unparse
 from ._keys import KeyIndex, alternatives, key_sets
 from .exceptions import ConfigurationError
 
@@ -198,6 +198,48 @@ def _hazard(items: Any, repeated: bool) -> str | None:
     return None
 
 
+#: Most gaps that can run across words (``.*``, ``[^.]*``) a user pattern may hold one
+#: after another. With ``k`` of them, searching a turn that almost matches takes time
+#: that grows with its length to the power ``k + 1``: with 2, a turn of 4,800 characters
+#: takes about 0.1 s at worst; with 3, seconds; with 4, over a minute.
+MAX_WIDE_GAPS = 2
+
+
+def _wide_gaps(items: Any) -> int:
+    """The most unbounded repeats of a character that can be a letter or a space (such as
+    ``.*`` and ``[^.]*``, but not ``\\w+`` or ``\\s*``) on any one path through a parsed
+    pattern, one after another. Possessive repeats never backtrack and do not count;
+    repeats nested in repeats are refused by :func:`_hazard`."""
+    total = 0
+    for op, av in items:
+        if op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT):
+            _, high, body = av
+            wide = high is _sre.MAXREPEAT and len(body) == 1 and _spans_words(*body[0])
+            total += 1 if wide else _wide_gaps(body)
+        elif op is _sre.SUBPATTERN:
+            total += _wide_gaps(av[-1])
+        elif op is _sre.ATOMIC_GROUP:
+            total += _wide_gaps(av)
+        elif op in (_sre.ASSERT, _sre.ASSERT_NOT):
+            total += _wide_gaps(av[1])
+        elif op is _sre.BRANCH:
+            total += max(_wide_gaps(branch) for branch in av[1])
+    return total
+
+
+def _spans_words(op: Any, av: Any) -> bool:
+    """Whether one parsed character item matches both a letter and a space."""
+    if op is _sre.ANY or op is _sre.NOT_LITERAL:
+        return True
+    if op is not _sre.IN:
+        return False
+    try:
+        item = re.compile(unparse([(op, av)]), re.IGNORECASE)
+    except Exception:  # (unforeseen: count it, to be safe)
+        return True
+    return all(item.fullmatch(char) for char in ("e", " "))
+
+
 _HAZARDS = {
     "nested": "repeats a group that itself repeats (like '(a+)+', '(a?a?)+' or '(.*a){20}')",
     "alternation": "repeats alternatives that can match the same text (like '(a|a)*' or '(a|ab)+')",
@@ -215,8 +257,10 @@ def _check_user_pattern(pattern: str, where: str) -> None:
     character or match nothing (``(a|a)*b``, ``(a|ab)+``), or when it uses a
     back-reference (``(a)\\1``).
     Possessive repeats (``a++``) and atomic groups (``(?>a+)``), which never backtrack,
-    are allowed. What remains is at worst polynomial in the length of a turn: a sequence
-    of repeats that can match the same text, such as ``\\s*,?\\s*``, is not refused.
+    are allowed. More than :data:`MAX_WIDE_GAPS` gaps that can run across words one after
+    another (``a.*b.*c.*d``) are refused too (see :func:`_wide_gaps`). What remains is at
+    worst polynomial of a low degree in the length of a turn: a sequence of narrower
+    repeats that can match the same text, such as ``\\s*,?\\s*``, is not refused.
 
     Raises:
         ConfigurationError: The pattern is too long or could backtrack catastrophically.
@@ -232,6 +276,15 @@ def _check_user_pattern(pattern: str, where: str) -> None:
             parsed = _sre_parse.parse(pattern, re.IGNORECASE)
     except (re.error, RecursionError, OverflowError):
         return  # compiling it reports the error
+    gaps = _wide_gaps(parsed)
+    if gaps > MAX_WIDE_GAPS:
+        raise ConfigurationError(
+            f"{where}: pattern {pattern!r} has {gaps} gaps that can run across words one "
+            f"after another (like '.*' or '[^.]*'); expected at most {MAX_WIDE_GAPS}: the "
+            "time to search a turn grows with its length to the power of their number "
+            "plus one, so that with 3 one long turn can take seconds; bound them "
+            "('.{0,60}') or split the pattern"
+        )
     hazard = _hazard(parsed, False)
     if hazard is not None:
         raise ConfigurationError(
