@@ -408,6 +408,15 @@ def test_python_arguments_of_the_wrong_kind_are_configuration_errors(
     assert expected == str(caught.value)
 
 
+def test_rule_weights_with_keys_of_mixed_types_name_them() -> None:
+    """Unknown rule ids that cannot be sorted together are still listed, not a TypeError."""
+    with pytest.raises(ConfigurationError) as caught:
+        empathykit.scorers.apology(rule_weights={1: 0.5, "x": 1})  # type: ignore[dict-item]
+    assert str(caught.value).startswith(
+        "apology: unknown rules in rule_weights: ['x', 1]; known rules are ['apology.custom'"
+    )
+
+
 def test_context_turns_of_a_renamed_active_listening_names_it() -> None:
     """The check runs again when a copy is made, and names the copy."""
     scorer = attrs.evolve(empathykit.scorers.active_listening(), name="listening")

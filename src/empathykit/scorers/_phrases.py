@@ -198,7 +198,7 @@ def customise(
     unknown = set(weights) - known
     if unknown:
         raise ConfigurationError(
-            f"{name}: unknown rules in rule_weights: {sorted(unknown)}; known rules are "
+            f"{name}: unknown rules in rule_weights: {sorted(unknown, key=repr)}; known rules are "
             f"{sorted(known)}"
         )
     for rule, weight in [*weights.items(), (f"{name}.custom", extra_weight)]:
