@@ -477,3 +477,40 @@ def test_an_empty_pattern_is_refused_like_an_empty_phrase(tmp_path: Path, patter
     with pytest.raises(ConfigurationError) as caught:
         empathykit.scorers.apology(extra_patterns=["sorry", pattern])
     assert f"apology: extra phrases: {expected}" == str(caught.value)
+
+
+@pytest.mark.parametrize("pattern", ["x*", "(?:sorry)?", r"\b", "x|", "(?=sorry)", "a{0,3}"])
+def test_a_pattern_that_can_match_empty_text_is_refused(tmp_path: Path, pattern: str) -> None:
+    """An empty match is never evidence, so such a pattern did nothing wherever it
+    matched empty text (and had no key words, so it was searched in every turn): it is
+    refused, in a rules file and from Python, saying how to fix it."""
+    expected = f"pattern {pattern!r} can match empty text; expected a pattern whose every match"
+    path = _rules_file(tmp_path, pattern)
+    with pytest.raises(ConfigurationError) as caught:
+        empathykit.load_scorers(path)
+    assert str(caught.value).startswith(f"{path}:3: scorers.mine.patterns: {expected}")
+    assert "make a part of it required" in str(caught.value)
+    with pytest.raises(ConfigurationError, match="can match empty text"):
+        empathykit.scorers.apology(extra_patterns=[pattern])
+
+
+@pytest.mark.parametrize(
+    "pattern", [r"\bsorry\b", "(?:so )?sorry", "(?:a|b?)c", "x+", r"(?<=\s)ok"]
+)
+def test_a_pattern_with_an_optional_part_but_a_required_one_is_accepted(pattern: str) -> None:
+    assert compile_cues(patterns=[pattern]) is not None
+
+
+@settings(max_examples=300)
+@given(
+    pattern=st.text(st.sampled_from(list("()[]{}?*+|.\\^$:<>=!0123ab ")), min_size=1, max_size=20),
+    text=st.text(st.sampled_from(list("ab .!")), max_size=12),
+)
+def test_no_accepted_pattern_matches_empty_text(pattern: str, text: str) -> None:
+    """Whatever the guard accepts finds only matches of at least one character."""
+    try:
+        regex = compile_cues(patterns=[pattern], where="fuzz")
+    except ConfigurationError:
+        return
+    assert regex is not None
+    assert all(match.end() > match.start() for match in regex.finditer(text))

@@ -240,6 +240,15 @@ def _spans_words(op: Any, av: Any) -> bool:
     return all(item.fullmatch(char) for char in ("e", " "))
 
 
+def _can_match_empty(parsed: Any) -> bool:
+    """Whether a parsed pattern has a way through it that reads no character (``a*``,
+    ``(?:sorry)?``, ``\\b``, ``x|``, a look-around alone)."""
+    try:
+        return bool(parsed.getwidth()[0] == 0)
+    except (RecursionError, OverflowError):  # (compiling it reports these)
+        return False
+
+
 _HAZARDS = {
     "nested": "repeats a group that itself repeats (like '(a+)+', '(a?a?)+' or '(.*a){20}')",
     "alternation": "repeats alternatives that can match the same text (like '(a|a)*' or '(a|ab)+')",
@@ -261,9 +270,13 @@ def _check_user_pattern(pattern: str, where: str) -> None:
     another (``a.*b.*c.*d``) are refused too (see :func:`_wide_gaps`). What remains is at
     worst polynomial of a low degree in the length of a turn: a sequence of narrower
     repeats that can match the same text, such as ``\\s*,?\\s*``, is not refused.
+    Last, a pattern that can match empty text (``a*``, ``(?:sorry)?``, ``\\b``) is
+    refused: an empty match is never evidence, so it would do nothing there, and it is
+    searched in every turn.
 
     Raises:
-        ConfigurationError: The pattern is too long or could backtrack catastrophically.
+        ConfigurationError: The pattern is too long, could backtrack catastrophically, or
+            can match empty text.
     """
     if len(pattern) > MAX_PATTERN_LENGTH:
         raise ConfigurationError(
@@ -295,6 +308,12 @@ def _check_user_pattern(pattern: str, where: str) -> None:
                 if hazard != "back-reference"
                 else ""
             )
+        )
+    if _can_match_empty(parsed):
+        raise ConfigurationError(
+            f"{where}: pattern {pattern!r} can match empty text; expected a pattern whose "
+            "every match holds at least one character, since an empty match is never "
+            "evidence; make a part of it required ('sorry', not '(?:sorry)?')"
         )
 
 
