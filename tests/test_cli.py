@@ -366,6 +366,47 @@ def test_lone_surrogates_are_escaped_in_table_and_explain(
     assert "    My kettle \\ud800 leaks.\n" in out
 
 
+def test_a_row_lines_up_with_the_header_whatever_its_id_holds(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A lone surrogate, a bidirectional override (U+202E, which would show the rest of
+    the row right to left) and a line separator (U+2028) in an id are escaped before the
+    row is padded, so the columns line up with the header and the row stays one line."""
+    ids = ["two\u2028lines", "rtl\u202e21.0", "s\ud800", "plain"]  # the first sets the width
+    path = tmp_path / "ids.jsonl"
+    path.write_text(
+        "".join(
+            json.dumps(
+                {
+                    "id": conv_id,
+                    "turns": [
+                        {"role": "customer", "text": "My kettle leaks."},
+                        {"role": "agent", "text": "Sorry! A new one is on its way."},
+                    ],
+                }
+            )
+            + "\n"
+            for conv_id in ids
+        ),
+        encoding="ascii",
+    )
+    code, out, _ = run(capsys, "score", str(path), "--quiet")
+    assert 0 == code
+    assert not any(c in out for c in "\u202e\u2028")
+    header, *rows = out.split("\n\n")[0].splitlines()  # the summary follows a blank line
+    shown = ["two\\u2028lines", "rtl\\u202e21.0", "s\\ud800", "plain"]
+    assert len(shown) == len(rows)
+    end = header.index("overall") + len("overall")
+    for row, conv_id in zip(rows, shown, strict=True):
+        assert row.startswith(conv_id + " ")
+        assert len(header) == len(row)
+        assert "0.67" == row[:end].split()[-1]  # each row's overall ends under the header's
+    code, out, _ = run(capsys, "explain", str(path))
+    assert 0 == code
+    assert "rtl\\u202e21.0 — overall" in out
+    assert not any(c in out for c in "\u202e\u2028")
+
+
 def test_lone_surrogates_are_escaped_in_html(
     surrogate_jsonl: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

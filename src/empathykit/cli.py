@@ -321,16 +321,24 @@ class _Escaping:
         self._stream.flush()
 
 
-# C0 and C1 control characters (and DEL): ESC, CSI and BEL can drive the terminal.
-_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# Characters that change how the rest of a line reads: the bidirectional controls
+# (U+202E shows what follows right to left, and so can make a line say what it does not),
+# and lone surrogates, which the output writes as six characters (\ud800), so a table row
+# padded around one character would no longer line up.
+_LAYOUT = r"\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff"
+# C0 and C1 control characters (and DEL): ESC, CSI and BEL can drive the terminal. With
+# them, the Unicode line and paragraph separators, and the characters above.
+_CONTROL_RE = re.compile(rf"[\x00-\x1f\x7f-\x9f\u2028\u2029{_LAYOUT}]")
 # The same, less tab and the line breaks that str.splitlines() splits at.
-_CONTROL_IN_LINES_RE = re.compile(r"[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f]")
+_CONTROL_IN_LINES_RE = re.compile(rf"[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f{_LAYOUT}]")
 
 
 def _shown(text: object, pattern: re.Pattern[str] = _CONTROL_RE) -> str:
     """``text`` for the terminal: control characters escaped (``\\x1b``, ``\\n``), so
-    ids and other text from the input cannot move the cursor, recolour or retitle it;
-    other characters, non-ASCII letters included, are kept."""
+    ids and other text from the input cannot move the cursor, recolour or retitle it, nor
+    (``\\u202e``, ``\\u2028``) reverse or break the line; lone surrogates are escaped
+    here (``\\ud800``) so that a row is padded to the width it is shown at. Other
+    characters, non-ASCII letters included, are kept."""
     return pattern.sub(lambda m: m[0].encode("unicode_escape").decode("ascii"), str(text))
 
 
