@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io as stdio
 import json
+import os
 import queue
 import subprocess
 import sys
@@ -199,7 +200,7 @@ def test_weights_and_scorers_options(tmp_path: Path, capsys: pytest.CaptureFixtu
         (["score", str(EXAMPLES), "--format", "html", "--output", "x.html"], "--output DIR"),
         (["score", str(WELL), "--scorers", "default,default"], "--scorers: two scorers share"),
         (["explain", str(EXAMPLES)], "is a folder; explain takes one file"),
-        (["explain", "no/such/file.jsonl"], "explain: no such file: no/such/file.jsonl"),
+        (["explain", "no/such/file.jsonl"], "explain: no such file or folder: no/such/file.jsonl"),
         (["score", ""], "expected a file or folder, got an empty path"),
         (["explain", ""], "explain: expected a file, got an empty path"),
         (["score", str(WELL), "--id-column", "text"], "got 'text' for both id and text"),
@@ -552,15 +553,39 @@ def test_standard_output_that_cannot_be_written_is_an_error_not_a_traceback() ->
 def test_a_path_too_long_for_the_file_system_is_an_error_not_a_traceback(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    """A name longer than the file system allows: a message, not a traceback (on
-    Python 3.11 looking it up raises; later versions call it missing)."""
+    """A name longer than the file system allows: a message saying so, not a traceback
+    and not "no such file"."""
     name = "x" * 300 + ".jsonl"
     for command in ("score", "explain"):
         code, _, err = run(capsys, command, name)
-        assert code in (1, 2)
-        assert "File name too long" in err or "no such file" in err
-    with pytest.raises(InputFileError, match=r"File name too long|no such file"):
+        assert 2 == code
+        assert "cannot look up the path: File name too long: xxx" in err
+    with pytest.raises(InputFileError, match="cannot look up the path: File name too long"):
         list(io.read(name))
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symbolic links")
+def test_a_symbolic_link_loop_or_to_nothing_is_named_for_what_it_is(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A link that points at itself is a loop, and a link to a missing file is a link to
+    nothing; both were called "no such file or folder", which sent users looking for a
+    typo in a path that is there."""
+    loop, dangling = tmp_path / "loop", tmp_path / "dangling.jsonl"
+    loop.symlink_to(loop)
+    dangling.symlink_to(tmp_path / "moved-away.jsonl")
+    expected = {
+        loop: "cannot look up the path: Too many levels of symbolic links",
+        dangling: "a symbolic link to nothing: its target does not exist",
+    }
+    for path, problem in expected.items():
+        code, _, err = run(capsys, "score", str(path))
+        assert (2, f"empathykit score: error: {problem}: {path}\n") == (code, err)
+        code, _, err = run(capsys, "explain", str(path))
+        assert (2, f"empathykit explain: error: explain: {problem}: {path}\n") == (code, err)
+        with pytest.raises(InputFileError) as caught:
+            list(io.read(path))
+        assert f"{path}: {problem}" == str(caught.value)
 
 
 def test_explain_reads_a_named_pipe(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -731,6 +731,7 @@ def _html_output(args: argparse.Namespace, reports: Iterator[Report], stdout: IO
 
 def _cmd_score(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
     from ._batch import score_many
+    from .io import _path_problem
 
     weights_cli = _weights(args.weights)
     chosen, weights_toml = _scorers(args.scorers)
@@ -738,8 +739,9 @@ def _cmd_score(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> in
     for path in args.paths:
         if not path:  # Path("") is the current folder
             raise _UsageError("expected a file or folder, got an empty path ('')")
-        if path != "-" and not Path(path).exists():
-            raise _UsageError(f"no such file or folder: {path}")
+        problem = None if path == "-" else _path_problem(Path(path))
+        if problem is not None:
+            raise _UsageError(f"{problem}: {path}")
     _check_output(args.output, args.paths)
     jobs = -1 if args.jobs == 0 else args.jobs
     if jobs < -1:
@@ -902,19 +904,21 @@ def _explain(report: Report, out: _Out, colour: bool) -> None:
 
 def _cmd_explain(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> int:
     from ._batch import score_many
+    from .io import _path_problem
 
     weights_cli = _weights(args.weights)
     chosen, weights_toml = _scorers(args.scorers)
     weights = {**weights_toml, **weights_cli} or None
     if not args.file:
         raise _UsageError("explain: expected a file, got an empty path ('')")
+    problem = None if args.file == "-" else _path_problem(Path(args.file))
+    if problem is not None:  # (a named pipe will do)
+        raise _UsageError(f"explain: {problem}: {args.file}")
     if args.file != "-" and Path(args.file).is_dir():
         raise _UsageError(
             f"explain: {args.file} is a folder; explain takes one file "
             "(use 'empathykit score FOLDER' for a folder)"
         )
-    if args.file != "-" and not Path(args.file).exists():  # a named pipe will do
-        raise _UsageError(f"explain: no such file: {args.file}")
     args.skip_invalid = True
     source = _Input(args, stderr)
     colour = args.color == "always" or (

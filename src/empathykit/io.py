@@ -258,17 +258,29 @@ def _expand(paths: Iterable[PathLike]) -> Iterator[Path | InputFileError]:
         if os.fspath(item) == "-":
             yield path
             continue
-        try:
-            is_dir, exists = path.is_dir(), path.exists()
-        except OSError as error:  # a name too long for the file system, on Python 3.11
-            yield InputFileError(f"cannot look up the path: {error.strerror}", path=str(path))
-            continue
-        if is_dir:
+        problem = _path_problem(path)
+        if problem is not None:
+            yield InputFileError(problem, path=os.fspath(item))
+        elif path.is_dir():
             yield from _walk(path)
-        elif exists:
-            yield path
         else:
-            yield InputFileError("no such file or folder", path=os.fspath(item))
+            yield path
+
+
+def _path_problem(path: Path) -> str | None:
+    """Why ``path`` names no file or folder that can be opened, or ``None`` when it does:
+    "no such file or folder", a symbolic link to nothing, or what the system said (a loop
+    of symbolic links, a name too long for the file system)."""
+    try:
+        os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        if os.path.islink(path):
+            return "a symbolic link to nothing: its target does not exist"
+        return "no such file or folder"
+    except (OSError, ValueError) as error:  # (ValueError: a NUL in the path)
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else error
+        return f"cannot look up the path: {reason}"
+    return None
 
 
 def find_files(paths: PathLike | Iterable[PathLike]) -> list[Path]:
