@@ -14,6 +14,7 @@ import subprocess
 import sys
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -367,7 +368,7 @@ def test_lone_surrogates_are_escaped_in_table_and_explain(
     assert "    My kettle \\ud800 leaks.\n" in out
 
 
-def test_a_row_lines_up_with_the_header_whatever_its_id_holds(
+def test_a_row_lines_up_with_the_header_when_its_id_holds_controls_or_surrogates(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """A lone surrogate, a bidirectional override (U+202E, which would show the rest of
@@ -406,6 +407,53 @@ def test_a_row_lines_up_with_the_header_whatever_its_id_holds(
     assert 0 == code
     assert "rtl\\u202e21.0 — overall" in out
     assert not any(c in out for c in "\u202e\u2028")
+
+
+#: Each character that can reverse or reorder what follows it on a line.
+BIDI_CONTROLS = [chr(c) for c in [*range(0x202A, 0x202F), *range(0x2066, 0x206A)]]
+
+
+@pytest.mark.parametrize("control", BIDI_CONTROLS)
+def test_bidirectional_controls_are_escaped_in_turn_text_and_ids(
+    control: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An embedding, override or isolate in a turn's text or an id is shown escaped by
+    explain and the table (so it cannot make a line read as something else); JSON Lines
+    keeps the exact text."""
+    path = tmp_path / "bidi.jsonl"
+    record = {
+        "id": f"c{control}1",
+        "turns": [
+            {"role": "customer", "text": f"My kettle{control} leaks."},
+            {"role": "agent", "text": f"Sorry!{control} A new one is on its way."},
+        ],
+    }
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    escaped = f"\\u{ord(control):04x}"
+    code, out, _ = run(capsys, "explain", str(path))
+    assert 0 == code
+    assert control not in out
+    assert f"    My kettle{escaped} leaks.\n" in out
+    assert f"[Sorry](1)!{escaped} [A new one" in out
+    assert out.startswith(f"c{escaped}1 — overall")
+    code, out, _ = run(capsys, "score", str(path))
+    assert (0, True) == (code, out.splitlines()[1].startswith(f"c{escaped}1 "))
+    code, out, _ = run(capsys, "score", str(path), "-f", "jsonl")
+    assert (0, record["id"]) == (code, json.loads(out)["id"])
+
+
+def test_direction_marks_in_hebrew_and_arabic_text_are_kept(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The right-to-left and left-to-right marks and the Arabic letter mark are ordinary
+    in right-to-left text and reorder nothing beyond their neighbours: shown as they are."""
+    text = "הקומקום שלי דולף (מס' 123)\u200f. الغلاية\u061c تسرب\u200e."
+    path = tmp_path / "rtl.jsonl"
+    record = {"id": "rtl", "turns": [{"role": "customer", "text": text}]}
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    code, out, _ = run(capsys, "explain", str(path))
+    assert 0 == code
+    assert f"    {text}\n" in out
 
 
 def test_lone_surrogates_are_escaped_in_html(
@@ -572,8 +620,11 @@ def test_a_symbolic_link_loop_or_to_nothing_is_named_for_what_it_is(
     nothing; both were called "no such file or folder", which sent users looking for a
     typo in a path that is there."""
     loop, dangling = tmp_path / "loop", tmp_path / "dangling.jsonl"
-    loop.symlink_to(loop)
-    dangling.symlink_to(tmp_path / "moved-away.jsonl")
+    try:
+        loop.symlink_to(loop)
+        dangling.symlink_to(tmp_path / "moved-away.jsonl")
+    except OSError as error:  # (Windows without the right to make links)
+        pytest.skip(f"cannot make a symbolic link: {error}")
     expected = {
         loop: "cannot look up the path: Too many levels of symbolic links",
         dangling: "a symbolic link to nothing: its target does not exist",
@@ -586,6 +637,35 @@ def test_a_symbolic_link_loop_or_to_nothing_is_named_for_what_it_is(
         with pytest.raises(InputFileError) as caught:
             list(io.read(path))
         assert f"{path}: {problem}" == str(caught.value)
+
+
+def test_a_path_with_a_nul_byte_is_an_error_naming_it(capsys: pytest.CaptureFixture[str]) -> None:
+    """A NUL cannot be in a path: said so (it was "no such file or folder")."""
+    with pytest.raises(InputFileError) as caught:
+        list(io.read("chat\x00.jsonl"))
+    assert str(caught.value).endswith(": cannot look up the path: embedded null byte")
+    code, _, err = run(capsys, "score", "chat\x00.jsonl")
+    assert (2, True) == (code, "cannot look up the path: embedded null byte" in err)
+
+
+def test_a_path_one_may_not_look_up_is_left_to_reading(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Permission denied on the way to a path is not a usage error: the path may be
+    there, and reading it reports the error (exit status 1, as before)."""
+    from empathykit.io import _path_problem
+
+    target = tmp_path / "locked" / "chat.jsonl"
+    real_stat = os.stat
+
+    def stat(path: Any, *args: Any, **kwargs: Any) -> os.stat_result:
+        if os.fspath(path) == str(target):
+            raise PermissionError(13, "Permission denied")
+        return real_stat(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "stat", stat)
+    assert _path_problem(target) is None
+    assert "no such file or folder" == _path_problem(tmp_path / "missing.jsonl")
 
 
 def test_explain_reads_a_named_pipe(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

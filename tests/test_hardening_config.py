@@ -484,12 +484,17 @@ def test_a_pattern_that_can_match_empty_text_is_refused(tmp_path: Path, pattern:
     """An empty match is never evidence, so such a pattern did nothing wherever it
     matched empty text (and had no key words, so it was searched in every turn): it is
     refused, in a rules file and from Python, saying how to fix it."""
-    expected = f"pattern {pattern!r} can match empty text; expected a pattern whose every match"
+    expected = (
+        f"pattern {pattern!r} can match empty text (it has a way through that reads no "
+        "character; look-arounds and '\\b' read none); expected a pattern whose every match"
+    )
     path = _rules_file(tmp_path, pattern)
     with pytest.raises(ConfigurationError) as caught:
         empathykit.load_scorers(path)
     assert str(caught.value).startswith(f"{path}:3: scorers.mine.patterns: {expected}")
-    assert "make a part of it required" in str(caught.value)
+    assert "make a part of it required ('sorry', not '(?:sorry)?'; '\\w+', not '\\w*')" in str(
+        caught.value
+    )
     with pytest.raises(ConfigurationError, match="can match empty text"):
         empathykit.scorers.apology(extra_patterns=[pattern])
 

@@ -272,7 +272,9 @@ def _check_user_pattern(pattern: str, where: str) -> None:
     repeats that can match the same text, such as ``\\s*,?\\s*``, is not refused.
     Last, a pattern that can match empty text (``a*``, ``(?:sorry)?``, ``\\b``) is
     refused: an empty match is never evidence, so it would do nothing there, and it is
-    searched in every turn.
+    searched in every turn. The test is Python's own shortest width of the pattern, in
+    which look-arounds read nothing, so ``(?=\\w)\\w*``, which never matches empty text,
+    is refused too (write ``\\w+``).
 
     Raises:
         ConfigurationError: The pattern is too long, could backtrack catastrophically, or
@@ -311,9 +313,11 @@ def _check_user_pattern(pattern: str, where: str) -> None:
         )
     if _can_match_empty(parsed):
         raise ConfigurationError(
-            f"{where}: pattern {pattern!r} can match empty text; expected a pattern whose "
-            "every match holds at least one character, since an empty match is never "
-            "evidence; make a part of it required ('sorry', not '(?:sorry)?')"
+            f"{where}: pattern {pattern!r} can match empty text (it has a way through "
+            "that reads no character; look-arounds and '\\b' read none); expected a "
+            "pattern whose every match holds at least one character, since an empty match "
+            "is never evidence; make a part of it required ('sorry', not '(?:sorry)?'; "
+            "'\\w+', not '\\w*')"
         )
 
 

@@ -321,11 +321,14 @@ class _Escaping:
         self._stream.flush()
 
 
-# Characters that change how the rest of a line reads: the bidirectional controls
-# (U+202E shows what follows right to left, and so can make a line say what it does not),
-# and lone surrogates, which the output writes as six characters (\ud800), so a table row
-# padded around one character would no longer line up.
-_LAYOUT = r"\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff"
+# Characters that change how the rest of a line reads: the bidirectional embeddings,
+# overrides and isolates (U+202E shows what follows right to left, and so can make a line
+# say what it does not), and lone surrogates, which the output writes as six characters
+# (\ud800), so a table row padded around one character would no longer line up. The
+# direction marks (U+200E, U+200F, U+061C), which Hebrew and Arabic text holds as a
+# matter of course and which reorder nothing beyond the neutral characters beside them,
+# are kept.
+_LAYOUT = r"\u202a-\u202e\u2066-\u2069\ud800-\udfff"
 # C0 and C1 control characters (and DEL): ESC, CSI and BEL can drive the terminal. With
 # them, the Unicode line and paragraph separators, and the characters above.
 _CONTROL_RE = re.compile(rf"[\x00-\x1f\x7f-\x9f\u2028\u2029{_LAYOUT}]")

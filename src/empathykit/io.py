@@ -258,25 +258,34 @@ def _expand(paths: Iterable[PathLike]) -> Iterator[Path | InputFileError]:
         if os.fspath(item) == "-":
             yield path
             continue
-        problem = _path_problem(path)
+        problem, is_dir = _path_problem(path), False
+        if problem is None:
+            try:
+                is_dir = path.is_dir()
+            except OSError as error:  # permission denied on the way, on Python 3.11
+                problem = f"cannot look up the path: {error.strerror}"
         if problem is not None:
             yield InputFileError(problem, path=os.fspath(item))
-        elif path.is_dir():
+        elif is_dir:
             yield from _walk(path)
         else:
             yield path
 
 
 def _path_problem(path: Path) -> str | None:
-    """Why ``path`` names no file or folder that can be opened, or ``None`` when it does:
-    "no such file or folder", a symbolic link to nothing, or what the system said (a loop
-    of symbolic links, a name too long for the file system)."""
+    """Why ``path`` names no file or folder, or ``None`` when it may: "no such file or
+    folder", a symbolic link to nothing, or what the system said of a loop of symbolic
+    links, a name too long for the file system or a NUL in the path. A path that may
+    name something the user is not allowed to read (permission denied) gives ``None``:
+    reading it reports that."""
     try:
         os.stat(path)
     except (FileNotFoundError, NotADirectoryError):
         if os.path.islink(path):
             return "a symbolic link to nothing: its target does not exist"
         return "no such file or folder"
+    except PermissionError:
+        return None
     except (OSError, ValueError) as error:  # (ValueError: a NUL in the path)
         reason = error.strerror if isinstance(error, OSError) and error.strerror else error
         return f"cannot look up the path: {reason}"
