@@ -409,6 +409,32 @@ def test_a_row_lines_up_with_the_header_when_its_id_holds_controls_or_surrogates
     assert not any(c in out for c in "\u202e\u2028")
 
 
+def test_a_row_lines_up_with_the_header_on_screen_when_its_id_is_wide_or_holds_marks(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Wide East Asian characters take two columns of a terminal, and combining marks and
+    zero-width characters none: ids are padded (and cut) by columns, not characters."""
+    from empathykit.cli import _columns
+
+    ids = ["注文１２-かな", "e\u0301\u200bx", "plain", "長" * 60]
+    path = tmp_path / "wide.jsonl"
+    turns = [
+        {"role": "customer", "text": "My kettle leaks."},
+        {"role": "agent", "text": "Sorry! A new one is on its way."},
+    ]
+    path.write_text(
+        "".join(json.dumps({"id": i, "turns": turns}) + "\n" for i in ids), encoding="utf-8"
+    )
+    code, out, _ = run(capsys, "score", str(path))
+    assert 0 == code
+    header, *rows = out.split("\n\n")[0].splitlines()
+    assert (len(ids), 2 * len("注文１２-かな") - 1) == (len(rows), header.index(" overall"))
+    end = header.index("overall") + len("overall")
+    for row in rows:
+        assert end == _columns(row[: row.index("0.67") + len("0.67")])
+    assert rows[-1].startswith("…長")
+
+
 #: Each character that can reverse or reorder what follows it on a line.
 BIDI_CONTROLS = [chr(c) for c in [*range(0x202A, 0x202F), *range(0x2066, 0x206A)]]
 

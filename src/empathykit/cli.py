@@ -15,6 +15,7 @@ import os
 import re
 import sys
 import time
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Protocol
@@ -353,8 +354,30 @@ def _short(name: str) -> str:
     return _SHORT_NAMES.get(name, name if len(name) <= 14 else name[:13] + "…")
 
 
+def _columns(text: str) -> int:
+    """How many terminal columns ``text`` takes: two for each wide East Asian character,
+    none for combining marks and zero-width format characters, one for the rest."""
+    if text.isascii():
+        return len(text)
+    return sum(
+        0
+        if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf")
+        else 2
+        if unicodedata.east_asian_width(char) in "WF"
+        else 1
+        for char in text
+    )
+
+
 def _left_cut(text: str, width: int) -> str:
-    return text if len(text) <= width else "…" + text[-(width - 1) :]
+    """``text`` cut from the left to at most ``width`` columns, and padded to them."""
+    if _columns(text) > width:
+        kept, used = len(text), 1  # the "…"
+        while kept and used + _columns(text[kept - 1]) <= width:
+            kept -= 1
+            used += _columns(text[kept])
+        text = "…" + text[kept:]
+    return text + " " * (width - _columns(text))
 
 
 class _Summary:
@@ -604,7 +627,7 @@ def _write_table(
         if not header_written:
             names = [_short(_shown(d.name)) for d in report.scores]
             widths = [max(len(n), 6) for n in names]
-            id_width = min(max(len(conv_id), 12), 80)
+            id_width = min(max(_columns(conv_id), 12), 80)
             out.write(
                 f"{'conversation':<{id_width}} {'overall':>7} "
                 + " ".join(f"{n:>{w}}" for n, w in zip(names, widths, strict=True))
@@ -612,7 +635,7 @@ def _write_table(
             )
             header_written = True
         out.write(
-            f"{_left_cut(conv_id or '-', id_width):<{id_width}} "
+            f"{_left_cut(conv_id or '-', id_width)} "
             f"{_fmt(report.overall):>7} "
             + " ".join(f"{_fmt(d.value):>{w}}" for d, w in zip(report.scores, widths, strict=True))
             + "\n"
