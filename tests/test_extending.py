@@ -701,8 +701,27 @@ def test_load_scorers_reads_paths_and_text(tmp_path: Path) -> None:
     assert ["mine"] == [s.name for s in empathykit.load_scorers(path)]
     assert ["mine"] == [s.name for s in empathykit.load_scorers(str(path))]
     assert ["mine"] == [s.name for s in empathykit.load_scorers(path.read_text(encoding="utf-8"))]
-    with pytest.raises(FileNotFoundError):
-        empathykit.load_scorers(tmp_path / "missing.toml")
+    missing = tmp_path / "missing.toml"
+    for source in (missing, str(missing)):
+        with pytest.raises(ConfigurationError) as caught:
+            empathykit.load_scorers(source)
+        assert f"{missing}: no such rules file" == str(caught.value)
+    with pytest.raises(ConfigurationError) as caught:
+        empathykit.load_weights(tmp_path)
+    assert str(caught.value).startswith(f"{tmp_path}: cannot read the rules file: ")
+
+
+def test_a_rules_file_may_hold_weights_alone() -> None:
+    """load_weights reads a file with a [weights] table and no scorers (the weights of
+    the default behaviours); load_scorers still wants a scorer, and neither takes a file
+    with neither."""
+    assert {"apology": 2.0} == empathykit.load_weights("[weights]\napology = 2\n")
+    with pytest.raises(ConfigurationError, match=r"expected at least one \[scorers.NAME\] table, "):
+        empathykit.load_scorers("[weights]\napology = 2\n")
+    with pytest.raises(ConfigurationError, match="table or a \\[weights\\] table, found none"):
+        empathykit.load_weights("# nothing = here\n")
+    with pytest.raises(ConfigurationError, match=r"^<string>:2: weights.kindness: expected"):
+        empathykit.load_weights("[weights]\nkindness = 2\n")
 
 
 # --- malformed rules files: the error names the file, the line and the key --------------------

@@ -25,6 +25,7 @@ import empathykit
 from empathykit import ConfigurationError, EmpathyKitError
 from empathykit._lexicon import (
     MAX_PATTERN_LENGTH,
+    MAX_PHRASE_WORDS,
     MAX_WIDE_GAPS,
     _check_user_pattern,
     compile_cues,
@@ -519,3 +520,33 @@ def test_no_accepted_pattern_matches_empty_text(pattern: str, text: str) -> None
         return
     assert regex is not None
     assert all(match.end() > match.start() for match in regex.finditer(text))
+
+
+def test_a_phrase_of_too_many_words_is_refused_wherever_phrases_go(tmp_path: Path) -> None:
+    """A phrase of hundreds of words raised RecursionError while its trie was written
+    out; now anything over MAX_PHRASE_WORDS words and marks is a ConfigurationError
+    that says where, and a phrase of exactly that many still matches."""
+    longest = " ".join(f"w{i}" for i in range(MAX_PHRASE_WORDS))
+    too_long = longest + " more"
+    expected = f"expected a phrase of at most {MAX_PHRASE_WORDS} words and punctuation marks, got"
+    calls: list[tuple[str, Callable[[], object]]] = [
+        ("scorer 'mine': ", lambda: empathykit.scorers.phrases("mine", [too_long])),
+        ("apology: extra phrases: ", lambda: empathykit.scorers.apology(extra_phrases=[too_long])),
+        (
+            "apology: exclude_phrases: ",
+            lambda: empathykit.scorers.apology(exclude_phrases=[too_long]),
+        ),
+        (
+            "<string>:2: scorers.mine.phrases: ",
+            lambda: empathykit.load_scorers(f'[scorers.mine]\nphrases = ["{too_long}"]\n'),
+        ),
+    ]
+    for where, call in calls:
+        with pytest.raises(ConfigurationError) as caught:
+            call()
+        assert str(caught.value).startswith(f"{where}{expected} {MAX_PHRASE_WORDS + 1} in 'w0 w1")
+    with pytest.raises(ConfigurationError, match=expected):
+        empathykit.scorers.phrases("mine", ["w " * 350])  # was a RecursionError
+    mine = empathykit.scorers.phrases("mine", [longest])
+    report = empathykit.score([("customer", "Hi."), ("agent", f"So: {longest}.")], scorers=[mine])
+    assert [longest] == [e.text for e in report["mine"].evidence]

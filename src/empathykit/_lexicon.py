@@ -42,6 +42,8 @@ _GAP = r"[^\w.!?\n]+"
 
 #: Longest user-supplied pattern, in characters.
 MAX_PATTERN_LENGTH = 500
+#: Most words (and punctuation marks) in one phrase; the longest bundled phrase has 6.
+MAX_PHRASE_WORDS = 100
 _REPEATS = frozenset({_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT})
 
 
@@ -52,6 +54,11 @@ def _phrase_units(phrase: str) -> tuple[str, list[str], str]:
     tokens = _PHRASE_TOKEN_RE.findall(phrase)
     if not tokens:
         raise ConfigurationError(f"expected a phrase with at least one word, got {phrase!r}")
+    if len(tokens) > MAX_PHRASE_WORDS:
+        raise ConfigurationError(
+            f"expected a phrase of at most {MAX_PHRASE_WORDS} words and punctuation marks, "
+            f"got {len(tokens)} in {phrase!r:.80}"
+        )
     units: list[str] = []
     for index, token in enumerate(tokens):
         wildcard = token.endswith("*") and len(token) > 1
@@ -72,7 +79,8 @@ def phrase_to_regex(phrase: str) -> str:
     """Return the regular expression (without flags) that matches ``phrase``.
 
     Raises:
-        ConfigurationError: The phrase has no words.
+        ConfigurationError: The phrase has no words, or more than
+            :data:`MAX_PHRASE_WORDS` words and punctuation marks.
 
     Example:
         >>> import re
@@ -340,7 +348,10 @@ def compile_cues(
         The compiled pattern, or ``None`` when there is nothing to match.
     """
     alternatives: list[str] = []
-    phrase_regex = phrases_to_regex(phrases)
+    try:
+        phrase_regex = phrases_to_regex(phrases)
+    except ConfigurationError as error:  # say where, as for patterns
+        raise ConfigurationError(f"{where}: {error}") from None
     if phrase_regex is not None:
         alternatives.append(phrase_regex)
     for pattern in patterns:

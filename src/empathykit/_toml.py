@@ -190,6 +190,11 @@ def _read(source: str | os.PathLike[str]) -> _Source:
             return _Source(str(source), path.read_text(encoding="utf-8-sig"))  # BOM or not
         except UnicodeDecodeError as error:
             raise ConfigurationError(f"{source}: expected UTF-8 text: {error}") from None
+        except FileNotFoundError:
+            raise ConfigurationError(f"{source}: no such rules file") from None
+        except (OSError, ValueError) as error:  # a folder, no permission, a NUL in the path
+            reason = error.strerror if isinstance(error, OSError) and error.strerror else error
+            raise ConfigurationError(f"{source}: cannot read the rules file: {reason}") from None
     if isinstance(source, str):
         return _Source(_STRING_SOURCE, source)
     raise ConfigurationError(
@@ -500,16 +505,22 @@ def _weights(source: _Source, value: object, names: Sequence[str]) -> dict[str, 
     return result
 
 
-def _load(source: str | os.PathLike[str]) -> tuple[list[Scorer], dict[str, float]]:
+def _load(
+    source: str | os.PathLike[str], *, weights_only: bool = False
+) -> tuple[list[Scorer], dict[str, float]]:
+    """The scorers and the weights of a rules file. ``weights_only``: a file with a
+    ``[weights]`` table and no scorers will do (for :func:`load_weights`)."""
     rules = _read(source)
     data = _parse(rules)
     for name in data:
         if name not in _TOP_KEYS:
             rules.fail((name,), "unknown key; a rules file has [scorers.NAME] tables and [weights]")
     declared = _table(rules, ("scorers",), data.get("scorers", {}))
-    if not declared:
+    if not declared and not (weights_only and "weights" in data):
         raise ConfigurationError(
-            f"{rules.label}: expected at least one [scorers.NAME] table, found none"
+            f"{rules.label}: expected at least one [scorers.NAME] table"
+            + (" or a [weights] table" if weights_only else "")
+            + ", found none"
         )
     found = [_scorer(rules, name, value) for name, value in declared.items()]
     weights = _weights(rules, data.get("weights", {}), [s.name for s in found])
@@ -537,9 +548,9 @@ def load_scorers(source: str | os.PathLike[str]) -> list[Scorer]:
         file only declares new behaviours.
 
     Raises:
-        ConfigurationError: The file is not valid TOML, or a key or value is wrong; the
-            message names the file, the key, and the line when it can be found.
-        FileNotFoundError: There is no such file (other :class:`OSError` as raised).
+        ConfigurationError: There is no such file, or it cannot be read, or it is not
+            valid TOML, or a key or value is wrong; the message names the file, the key,
+            and the line when it can be found.
         PluginError: A ``registered`` plug-in scorer failed to load.
 
     Example:
@@ -565,9 +576,10 @@ def load_scorers(source: str | os.PathLike[str]) -> list[Scorer]:
 def load_weights(source: str | os.PathLike[str]) -> dict[str, float]:
     """The ``[weights]`` table of a TOML rules file: each behaviour's weight in the overall score.
 
-    The whole file is checked, as by :func:`load_scorers`. A weight may name a scorer
-    of the file or one of the default behaviours; behaviours it leaves out keep their
-    default weight (1, or 0.25 for penalties).
+    The whole file is checked, as by :func:`load_scorers`, but it may hold a ``[weights]``
+    table alone. A weight may name a scorer of the file or one of the default
+    behaviours; behaviours it leaves out keep their default weight (1, or 0.25 for
+    penalties).
 
     Args:
         source: A path to the rules file, or its text (see :func:`load_scorers`).
@@ -599,4 +611,4 @@ def load_weights(source: str | os.PathLike[str]) -> dict[str, float]:
         >>> report.weights["ownership"], report["ownership"].value
         (2.0, 1.0)
     """
-    return _load(source)[1]
+    return _load(source, weights_only=True)[1]
