@@ -697,3 +697,26 @@ def test_weights_and_scorers_reach_the_workers() -> None:
 def test_failure_str_without_id() -> None:
     """A failure without an id is named by its position."""
     assert "#2: ValueError: x" == str(Failure(index=2, id=None, error=ValueError("x")))
+
+
+@pytest.mark.parametrize(
+    ("conversations", "expected"),
+    [
+        ("Customer: My bag is lost.\nAgent: Sorry!", "got a str 'Customer: My bag"),
+        (b"Customer: hi", "got a bytes b'Customer: hi'"),
+        ({"turns": [{"role": "customer", "text": "Hi"}]}, "got one dict"),
+        (empathykit.as_conversation("Customer: Hi"), "got one Conversation"),
+        (None, "got NoneType None"),
+        (42, "got int 42"),
+    ],
+)
+def test_score_many_refuses_one_conversation_or_none_at_the_call(
+    conversations: object, expected: str
+) -> None:
+    """A transcript string was scored one character at a time (a Failure for each), a
+    dict one key at a time, and None raised TypeError: each is refused at the call."""
+    with pytest.raises(ConfigurationError) as caught:
+        empathykit.score_many(conversations)  # type: ignore[call-overload]
+    message = str(caught.value)
+    assert message.startswith("conversations: expected an iterable of conversations")
+    assert expected in message

@@ -587,7 +587,9 @@ def score_many(
         An iterator of :class:`~empathykit.Report` and :class:`Failure`, in input order.
 
     Raises:
-        ConfigurationError: Bad ``n_jobs``, ``chunk_size``, weights, scorers or ``roles``
+        ConfigurationError: ``conversations`` is not an iterable of conversations (a
+            string, a dict or one :class:`~empathykit.Conversation` is one conversation,
+            not many), or bad ``n_jobs``, ``chunk_size``, weights, scorers or ``roles``
             (raised at the call, before anything is scored).
         UnknownScorerError: A scorer name is not registered.
 
@@ -603,6 +605,7 @@ def score_many(
         Report 'a': overall ... | apology 1.00 | solution_offer 1.00 ...
         b
     """
+    _check_many(conversations)
     jobs = resolve_jobs(n_jobs)
     if isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1:
         raise ConfigurationError(f"chunk_size: expected an integer ≥ 1, got {chunk_size!r}")
@@ -618,6 +621,32 @@ def score_many(
     if on_error is None:
         return results
     return _report_failures(results, on_error)
+
+
+def _check_many(conversations: object) -> None:
+    """Refuse, at the call, what is one conversation or none rather than many: a
+    transcript string would be scored one character at a time, and a dict one key at a
+    time, each a :class:`Failure`."""
+    one = "; to score one conversation, use empathykit.score()"
+    if isinstance(conversations, str | bytes | bytearray):
+        raise ConfigurationError(
+            "conversations: expected an iterable of conversations, got a "
+            f"{type(conversations).__name__} {conversations!r:.40}{one}, and to score a "
+            "file, score_many(empathykit.io.read(path))"
+        )
+    if isinstance(conversations, Mapping | Conversation):
+        raise ConfigurationError(
+            "conversations: expected an iterable of conversations, got one "
+            f"{type(conversations).__name__}{one}"
+        )
+    try:
+        iter(conversations)  # type: ignore[call-overload]
+    except TypeError:
+        raise ConfigurationError(
+            "conversations: expected an iterable of conversations (a list, a generator, "
+            f"empathykit.io.read(...)), got {type(conversations).__name__} "
+            f"{conversations!r:.40}"
+        ) from None
 
 
 def _prepare_item(index: int, item: object, roles: RoleMap | None) -> _Item:
