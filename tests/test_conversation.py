@@ -345,6 +345,67 @@ def test_transcript_roles_mapping() -> None:
     assert ["Hi", "Hello, I can help."] == texts_of(conversation)
 
 
+@pytest.mark.parametrize(
+    ("line", "speaker", "timestamp"),
+    [
+        ("Agent (Dana): Sorry, I have refunded it.", "Agent (Dana)", None),
+        ("Agent #2: Sorry, I have refunded it.", "Agent #2", None),
+        ("Agent [web chat]: Sorry, I have refunded it.", "Agent [web chat]", None),
+        ("10:02 Agent: Sorry, I have refunded it.", "Agent", "10:02"),
+        ("10:02 p.m. support (Dana): Sorry, I have refunded it.", "support (Dana)", "10:02 p.m."),
+        ("[10:02] Agent #7: Sorry, I have refunded it.", "Agent #7", "10:02"),
+    ],
+)
+def test_a_role_dressed_with_a_name_number_tag_or_clock_starts_a_turn(
+    line: str, speaker: str, timestamp: str | None
+) -> None:
+    """These lines were glued onto the customer's turn, so the agent's reply went
+    unscored (every behaviour N/A) with no error."""
+    conversation = as_conversation(f"Customer: My order broke.\n{line}")
+    assert ["customer", "agent"] == roles_of(conversation)
+    agent = conversation.turns[1]
+    assert ("Sorry, I have refunded it.", speaker, timestamp) == (
+        agent.text,
+        agent.speaker,
+        agent.timestamp,
+    )
+
+
+def test_a_dressed_name_that_is_no_role_still_continues_the_turn() -> None:
+    """Only a known role (or a name mapped in roles=) may be dressed: 'Note (internal):'
+    or 'Total (with tax):' inside a message stays part of it."""
+    transcript = "Customer: My bill is wrong.\nTotal (with tax): 42\nNote #2: see above"
+    conversation = as_conversation(transcript)
+    assert ["My bill is wrong.\nTotal (with tax): 42\nNote #2: see above"] == texts_of(conversation)
+
+
+def test_any_name_mapped_in_roles_is_a_label_as_written() -> None:
+    """A roles= name is matched as written, whatever it holds; before, a name the label
+    pattern could not read ('Agent (Dana)') was accepted by roles= and never matched."""
+    transcript = "Customer: It broke.\nBot (v2.1): Hello!\nDana - lead: Sorry, refunded."
+    conversation = as_conversation(transcript, roles={"bot (V2.1)": None, "Dana - Lead": "agent"})
+    assert ["customer", "agent"] == roles_of(conversation)
+    assert ["Customer", "Dana - lead"] == [turn.speaker for turn in conversation.turns]
+    assert ["It broke.", "Sorry, refunded."] == texts_of(conversation)
+
+
+def test_a_separator_between_conversations_in_one_transcript_is_an_error() -> None:
+    """'---' after a blank line separates conversations in a transcript file; in one
+    transcript given to score() it merged two conversations into one without a word."""
+    two = "Customer: My order broke.\nAgent: Sorry!\n\n---\n\nCustomer: My TV broke."
+    with pytest.raises(InvalidConversationError) as info:
+        empathykit.score(two)
+    assert str(info.value).startswith("turn 1: line 4: a '---' line separates conversations")
+    assert "empathykit.io.read()" in str(info.value)
+    for one in (
+        "---\nCustomer: Hi\nAgent: Hello",  # nothing before it
+        "Customer: Hi\nAgent: Hello\n\n---\n\n",  # nothing after it
+    ):
+        assert ["Hi", "Hello"] == texts_of(as_conversation(one))
+    glued = as_conversation("Customer: See below\n---\nAgent: Thanks.")  # no blank line
+    assert ["See below\n---", "Thanks."] == texts_of(glued)
+
+
 @given(drawn=transcripts())
 def test_generated_transcripts_parse_back(drawn: tuple[list[TurnSpec], str]) -> None:
     """A transcript written from turns parses back to those roles and (stripped) texts."""

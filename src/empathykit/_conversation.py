@@ -271,6 +271,82 @@ _TIGHT_LINE_RE = re.compile(
 )
 
 
+# "Agent (Dana): text", "Agent #2: text", "Agent [web]: text" and "10:32 Agent: text":
+# a label dressed with a name, a number or a tag, or after a clock time. Such a line starts
+# a turn only when the word(s) before the dressing are a known role (or a name mapped in
+# roles=); any other such line continues the turn above, as before.
+_DRESSED_LINE_RE = re.compile(
+    r"^(?:\[(?P<ts>[^\]\n]{1,40})\]\s*"
+    r"|(?P<clock>\d{1,2}:\d{2}(?::\d{2})?(?:\s?[AaPp]\.?[Mm]\.?)?)\s+)?"
+    r"(?P<label>(?P<base>[^\W\d_][\w.'’-]{0,30}(?: [\w.'’-]{1,30}){0,2})"
+    r"(?:\s*(?:\([^()\n]{1,40}\)|\[[^\[\]\n]{1,40}\]|#\s?\d{1,6}))?)"
+    r"\s*:(?:\s+|$)(?P<text>.*)$"
+)
+# A line that separates conversations in a transcript file, after a blank line (see
+# empathykit.io); straight after text it is part of the turn.
+_SEPARATOR = "---"
+
+
+@attrs.frozen
+class _Label:
+    """A transcript line that starts a turn: the label as written, the name its role is
+    read from, the time stamp, and the text after the colon."""
+
+    label: str
+    base: str
+    timestamp: str | None
+    text: str
+
+
+def match_label(line: str, roles: RoleMap | None = None) -> _Label | None:
+    """The label that starts a turn on ``line``, or ``None`` for a line that continues the
+    turn above (an indented line, or one with no label).
+
+    A label is one to three words and a colon (``Agent: …``, ``Support Bot: …``), after an
+    optional ``[time]``; the words must be a role when no space follows the colon
+    (``Agent:Hi``). A known role (or a name mapped in ``roles``) may also carry a name, a
+    number or a tag, or follow a clock time: ``Agent (Dana): …``, ``Agent #2: …``,
+    ``10:32 Agent: …``. A name mapped in ``roles`` is a label as it is written, whatever
+    characters it holds (``roles={"Agent (Dana)": "agent"}``).
+    """
+    if line[:1].isspace():
+        return None
+    if roles:
+        found = _mapped_label(line, roles)
+        if found is not None:
+            return found
+    match = _LINE_RE.match(line)
+    if match is None:
+        tight = _TIGHT_LINE_RE.match(line)
+        match = tight if tight and _is_role_name(tight["label"], roles) else None
+    if match is not None:
+        return _Label(match["label"], match["label"], match["ts"], match["text"])
+    dressed = _DRESSED_LINE_RE.match(line)
+    if dressed is not None and _is_role_name(dressed["base"], roles):
+        stamp = dressed["ts"] if dressed["ts"] is not None else dressed["clock"]
+        return _Label(dressed["label"].strip(), dressed["base"], stamp, dressed["text"])
+    return None
+
+
+def _mapped_label(line: str, roles: RoleMap) -> _Label | None:
+    """The label on ``line`` when it is a name of ``roles`` exactly (but for case and
+    runs of spaces), after an optional ``[time]``."""
+    stamp = None
+    rest = line
+    if line.startswith("["):
+        end = line.find("]")
+        if 1 < end <= 41:
+            stamp, rest = line[1:end], line[end + 1 :].lstrip()
+    folded = " ".join(rest.split(":", 1)[0].split()).casefold()
+    if ":" not in rest or not folded:
+        return None
+    for name in roles:
+        if " ".join(name.split()).casefold() == folded:
+            label, text = rest.split(":", 1)
+            return _Label(label.strip(), name, stamp, text.strip())
+    return None
+
+
 def _is_role_name(label: str, roles: RoleMap | None) -> bool:
     try:
         resolve_role(label, roles=roles)
@@ -353,29 +429,41 @@ def _turn_from_item(item: object, index: int, roles: RoleMap | None) -> Turn | N
 def parse_transcript(text: str, *, roles: RoleMap | None = None) -> list[Turn]:
     """Split ``Agent: …`` / ``Customer: …`` lines into turns.
 
-    A line that starts with a label (one to three words and a colon) starts a new turn;
-    any other line, and any indented line, continues the turn above. A label that is
-    not a known role is an error rather than a guess: map it with ``roles=`` or indent
-    the line if it belongs to the turn above.
+    A line that starts with a label (see :func:`match_label`) starts a new turn; any
+    other line, and any indented line, continues the turn above. A label that is not a
+    known role is an error rather than a guess: map it with ``roles=`` or indent the line
+    if it belongs to the turn above. A ``---`` line after a blank line and before more
+    turns, which separates conversations in a transcript file, is an error too: the text
+    holds more than one.
     """
-    turns: list[tuple[str, str | None, list[str], int]] = []  # label, timestamp, lines, line no
-    for line_no, line in enumerate(text.splitlines(), start=1):
-        match = _LINE_RE.match(line)
-        if match is None:
-            tight = _TIGHT_LINE_RE.match(line)
-            match = tight if tight and _is_role_name(tight["label"], roles) else None
-        if match and not line[:1].isspace():
-            label = match["label"]
+    turns: list[tuple[_Label, list[str], int]] = []  # label, lines, line number
+    lines = text.splitlines()
+    for line_no, line in enumerate(lines, start=1):
+        if line.strip() == _SEPARATOR and (line_no == 1 or not lines[line_no - 2].strip()):
+            if not turns:
+                continue  # nothing before it to separate
+            if any(rest.strip() for rest in lines[line_no:]):
+                raise InvalidConversationError(
+                    f"line {line_no}: a '---' line separates conversations in a transcript "
+                    "file, and more follows it; expected one conversation (score each on its "
+                    "own, or read the file with empathykit.io.read() and score them with "
+                    "score_many())",
+                    turn=max(len(turns) - 1, 0),
+                )
+            break
+        found = match_label(line, roles)
+        if found is not None:
             try:
-                resolve_role(label, roles=roles)
+                resolve_role(found.base, roles=roles)
             except InvalidConversationError:
+                label = found.label
                 raise InvalidConversationError(
                     f"line {line_no}: unknown speaker {label!r}; accepted roles are "
                     f"{_accepted_roles(roles)} (map other names with roles={{{label!r}: 'agent'}},"
                     " or indent the line if it continues the turn above)",
                     turn=len(turns),
                 ) from None
-            turns.append((label, match["ts"], [match["text"]], line_no))
+            turns.append((found, [found.text], line_no))
             continue
         if not turns:
             if line.strip():
@@ -385,16 +473,18 @@ def parse_transcript(text: str, *, roles: RoleMap | None = None) -> list[Turn]:
                     turn=0,
                 )
             continue
-        turns[-1][2].append(line)
+        turns[-1][1].append(line)
     result: list[Turn] = []
     # Turn indices count every labelled turn, dropped ones too, as for a list of turns.
-    for index, (label, ts, lines, line_no) in enumerate(turns):
-        role = resolve_role(label, roles=roles, turn=index)
+    for index, (found, body_lines, line_no) in enumerate(turns):
+        role = resolve_role(found.base, roles=roles, turn=index)
         if role is None:
             continue
-        body = "\n".join(lines).strip()
+        body = "\n".join(body_lines).strip()
         try:
-            result.append(Turn(role=role, text=body, speaker=label, timestamp=ts))
+            result.append(
+                Turn(role=role, text=body, speaker=found.label, timestamp=found.timestamp)
+            )
         except InvalidConversationError as error:
             raise InvalidConversationError(f"line {line_no}: {error.reason}", turn=index) from None
     return result
@@ -407,7 +497,9 @@ def as_conversation(
 
     Accepts a :class:`Conversation`; a sequence of :class:`Turn`, of dicts (``role`` or
     ``speaker`` with ``text`` or ``content``, so chat-completion messages work) or of
-    ``(role, text)`` pairs; or a transcript string of ``Agent: …`` / ``Customer: …`` lines.
+    ``(role, text)`` pairs; or a transcript string of ``Agent: …`` / ``Customer: …`` lines
+    (a label may follow ``[10:32]`` or ``10:32``, and a role may carry a name, a number or
+    a tag: ``Agent (Dana): …``).
 
     Args:
         value: The conversation in any of the shapes above.

@@ -50,13 +50,13 @@ from typing import IO, TYPE_CHECKING, Any, Literal, TypeAlias
 import attrs
 
 from ._conversation import (
-    _LINE_RE,
     _ROLE_KEYS,
     _TEXT_KEYS,
     Conversation,
     RoleMap,
     as_conversation,
     id_text,
+    match_label,
     show,
 )
 from .exceptions import ConfigurationError, InputFileError, InvalidConversationError
@@ -668,11 +668,11 @@ def _iter_json(
             yield _from_record(turns, name, name, first_line, roles)
 
 
-def _turn_line(section: Sequence[str], turn: int) -> int:
+def _turn_line(section: Sequence[str], turn: int, roles: RoleMap | None) -> int:
     """Offset (0-based) of the line that starts turn ``turn`` in a transcript section."""
     count = -1
     for offset, line in enumerate(section):
-        if _LINE_RE.match(line) and not line[:1].isspace():
+        if match_label(line, roles) is not None:
             count += 1
             if count == turn:
                 return offset
@@ -696,7 +696,7 @@ def _transcript(
             line = first_line + (file_lines[number] if number < len(file_lines) else number)
             reason = match[2]
         else:
-            line = first_line + (_turn_line(section, error.turn) if error.turn else 0)
+            line = first_line + (_turn_line(section, error.turn, roles) if error.turn else 0)
             reason = error.reason
         where = f"turn {error.turn}: " if error.turn is not None else ""
         return InputFileError(f"conversation {conv_id!r}: {where}{reason}", path=name, line=line)
