@@ -467,6 +467,7 @@ def test_csv_bad_rows_skip_their_conversation_only(tmp_path: Path) -> None:
     assert "non-empty" in str(errors[0])
     assert "expected 3 fields" in str(errors[1])
     assert "consecutive" in str(errors[3])
+    assert "its rows above were read as a conversation on their own" in str(errors[3])
 
 
 def test_csv_quoted_newlines_keep_line_numbers(tmp_path: Path) -> None:

@@ -911,9 +911,10 @@ def _iter_csv(
             current, turns, lines, bad = row_id, [], [], None
             if row_id in finished:
                 bad = InputFileError(
-                    f"conversation {row_id!r} appears again after other conversations; "
-                    f"expected the rows of a conversation to be consecutive (sort the file by "
-                    f"{columns.id} first, keeping the turn order)",
+                    f"conversation {row_id!r} appears again after other conversations, so "
+                    "its rows above were read as a conversation on their own, which is "
+                    "incomplete; expected the rows of a conversation to be consecutive (sort "
+                    f"the file by {columns.id} first, keeping the turn order)",
                     path=name,
                     line=start,
                 )
