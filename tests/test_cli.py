@@ -191,6 +191,11 @@ def test_weights_and_scorers_options(tmp_path: Path, capsys: pytest.CaptureFixtu
     ("argv", "message"),
     [
         (["score", str(WELL), "--weights", "apology"], "NAME=VALUE"),
+        (["score", str(WELL), "--weights", "apology=1,apology=3"], "'apology' is given twice"),
+        (["score", str(WELL), "--roles", "Dana=agent,dana=customer"], "'dana' is given twice"),
+        (["score", str(WELL), "--weights", ""], "--weights: expected NAME=VALUE pairs"),
+        (["score", str(WELL), "--roles", ""], "--roles: expected NAME=VALUE pairs"),
+        (["score", str(WELL), "--scorers", ""], "--scorers: expected scorer names or TOML"),
         (["score", str(WELL), "--weights", "apology=lots"], "expected a number"),
         (["score", str(WELL), "--weights", "kindness=1"], "'kindness'"),
         (["score", str(WELL), "--scorers", "kindness"], "no scorer named 'kindness'"),

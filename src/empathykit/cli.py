@@ -227,8 +227,10 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _pairs(text: str | None, option: str) -> dict[str, str]:
-    if not text:
+def _pairs(text: str | None, option: str, *, fold: bool = False) -> dict[str, str]:
+    """``NAME=VALUE,…`` as a dict; a name given twice (ignoring case with ``fold``, as
+    role names are) is a usage error rather than a silent "last one wins"."""
+    if text is None:
         return {}
     pairs: dict[str, str] = {}
     for part in text.split(","):
@@ -237,7 +239,12 @@ def _pairs(text: str | None, option: str) -> dict[str, str]:
             raise _UsageError(
                 f"{option}: expected NAME=VALUE pairs separated by commas, got {part!r}"
             )
-        pairs[name.strip()] = value.strip()
+        name = name.strip()
+        if (name.casefold() if fold else name) in {
+            seen.casefold() if fold else seen for seen in pairs
+        }:
+            raise _UsageError(f"{option}: {name!r} is given twice; expected each name once")
+        pairs[name] = value.strip()
     return pairs
 
 
@@ -255,7 +262,7 @@ def _weights(text: str | None) -> dict[str, float]:
 
 
 def _roles(text: str | None) -> dict[str, str | None] | None:
-    pairs = _pairs(text, "--roles")
+    pairs = _pairs(text, "--roles", fold=True)
     if not pairs:
         return None
     return {k: (None if v.lower() in {"none", "drop"} else v) for k, v in pairs.items()}
@@ -263,7 +270,7 @@ def _roles(text: str | None) -> dict[str, str | None] | None:
 
 def _scorers(text: str | None) -> tuple[list[Scorer] | None, dict[str, float]]:
     """The scorers of ``--scorers``, and the weights of any TOML files among them."""
-    if not text:
+    if text is None:
         return None, {}
     from . import _registry, _score, _toml
 
