@@ -894,3 +894,26 @@ def test_real_airline_threads_score_end_to_end(
         rows = list(csv.DictReader(handle))
     assert [json.loads(line)["id"] for line in lines] == [io.restore_cell(r["id"]) for r in rows]
     assert err.startswith("400 conversations scored: mean overall ")
+
+
+def test_the_stop_message_says_what_stopped_and_offers_only_useful_help(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A bad record stops the run "at this record" with the --skip-invalid hint; an input
+    that holds no records at all says so, with the hint only when other inputs are left
+    (it said "stopped at this record" for an empty folder given alone)."""
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("not json\n", encoding="utf-8")
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    hint = "use --skip-invalid to score the rest\n"
+    code, _, err = run(capsys, "score", str(bad), str(WELL))
+    assert (1, True) == (code, err.endswith(f"empathykit: stopped at this record; {hint}"))
+    code, _, err = run(capsys, "score", str(empty))
+    assert (1, f"empathykit: {empty}: the folder holds no conversation files") == (
+        code,
+        err.split(";")[0],
+    )
+    assert "stopped" not in err
+    code, _, err = run(capsys, "score", str(empty), str(WELL))
+    assert (1, True) == (code, err.endswith(f"empathykit: stopped at this input; {hint}"))

@@ -556,6 +556,15 @@ class _Input:
         self.invalid += 1
         self.stderr.write(f"empathykit: {error}\n")
 
+    def stop_hint(self) -> str:
+        """What to do about the error that stopped the run: nothing for a lone input
+        that holds no records (--skip-invalid would find nothing else to score)."""
+        error = self.stopped
+        if error is None or (error.line is None and self.paths == [error.path]):
+            return ""
+        what = "record" if error.line is not None else "input"
+        return f"empathykit: stopped at this {what}; use --skip-invalid to score the rest\n"
+
     def __iter__(self) -> Iterator[Conversation]:
         try:
             yield from self._read()
@@ -822,10 +831,7 @@ def _cmd_score(args: argparse.Namespace, stdout: IO[str], stderr: IO[str]) -> in
     finally:
         progress.close()
     if source.stopped is not None:
-        stderr.write(
-            f"empathykit: {source.stopped}\nempathykit: stopped at this record; "
-            "use --skip-invalid to score the rest\n"
-        )
+        stderr.write(f"empathykit: {source.stopped}\n{source.stop_hint()}")
     if args.format != "table" and not args.quiet:
         stderr.write(summary.line() + "\n")
     return EXIT_INVALID if summary.invalid else EXIT_OK
