@@ -481,3 +481,18 @@ def test_no_complaint_means_apology_na() -> None:
         scorers=["apology"],
     )["apology"]
     assert (0, None) == (dim.opportunities, dim.value)
+
+
+def test_a_report_has_the_id_of_its_conversation() -> None:
+    """report.id is report.conversation.id, in one process and from workers, as a
+    Failure has the id of the conversation it stands for."""
+    chats: list[dict[str, Any]] = [
+        {"id": "c-1", "turns": [{"role": "customer", "text": "It broke."}]},
+        {"turns": [{"role": "customer", "text": "It broke."}]},
+        {"id": "c-3", "turns": []},
+    ]
+    for jobs in (1, 2):
+        results = list(empathykit.score_many(chats, n_jobs=jobs))
+        assert ["c-1", None, "c-3"] == [result.id for result in results]
+        assert results[0].id == results[0].conversation.id  # type: ignore[union-attr]
+    assert "c-9" == empathykit.score("Customer: Hi", id="c-9").id

@@ -294,6 +294,12 @@ class Report:
     sentiment: SentimentTrajectory
 
     @property
+    def id(self) -> str | None:
+        """The id of the conversation (``report.conversation.id``), as a
+        :class:`~empathykit.Failure` has the id of the conversation it stands for."""
+        return self.conversation.id
+
+    @property
     def dimensions(self) -> Mapping[str, DimensionScore]:
         """The behaviour scores by name."""
         return {dim.name: dim for dim in self.scores}
