@@ -708,6 +708,7 @@ def test_failure_str_without_id() -> None:
         (empathykit.as_conversation("Customer: Hi"), "got one Conversation"),
         (None, "got NoneType None"),
         (42, "got int 42"),
+        (memoryview(b"Customer: hi"), "got a memoryview"),
     ],
 )
 def test_score_many_refuses_one_conversation_or_none_at_the_call(
@@ -720,3 +721,26 @@ def test_score_many_refuses_one_conversation_or_none_at_the_call(
     message = str(caught.value)
     assert message.startswith("conversations: expected an iterable of conversations")
     assert expected in message
+
+
+def test_score_many_refuses_a_dataframe_pointing_to_score_frame() -> None:
+    """Iterating a DataFrame gives its column names, each scored as a transcript."""
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame({"id": ["c1"], "role": ["customer"], "text": ["Hi"]})
+    with pytest.raises(ConfigurationError, match=r"got a DataFrame.*empathykit\.score_frame"):
+        empathykit.score_many(frame)
+
+
+def test_score_many_iterates_its_input_once() -> None:
+    """The check at the call must not start the input a second time: a one-shot
+    iterable's __iter__ runs once."""
+
+    class OneShot:
+        calls = 0
+
+        def __iter__(self) -> Iterator[str]:
+            OneShot.calls += 1
+            yield "Customer: My bag is lost.\nAgent: Sorry!"
+
+    assert 1 == len(list(empathykit.score_many(OneShot())))
+    assert 1 == OneShot.calls

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
@@ -395,15 +396,99 @@ def test_a_separator_between_conversations_in_one_transcript_is_an_error() -> No
     two = "Customer: My order broke.\nAgent: Sorry!\n\n---\n\nCustomer: My TV broke."
     with pytest.raises(InvalidConversationError) as info:
         empathykit.score(two)
-    assert str(info.value).startswith("turn 1: line 4: a '---' line separates conversations")
+    assert str(info.value).startswith("line 4: a '---' line after a blank line separates")
     assert "empathykit.io.read()" in str(info.value)
-    for one in (
-        "---\nCustomer: Hi\nAgent: Hello",  # nothing before it
-        "Customer: Hi\nAgent: Hello\n\n---\n\n",  # nothing after it
-    ):
-        assert ["Hi", "Hello"] == texts_of(as_conversation(one))
-    glued = as_conversation("Customer: See below\n---\nAgent: Thanks.")  # no blank line
-    assert ["See below\n---", "Thanks."] == texts_of(glued)
+    with pytest.raises(InvalidConversationError, match=r"^line 3: a '---'"):
+        as_conversation("Customer: a\r\n\r\n--- \r\nAgent: b")
+
+
+@pytest.mark.parametrize(
+    ("transcript", "texts"),
+    [
+        ("---\nCustomer: Hi\nAgent: Hello", ["Hi", "Hello"]),  # nothing before it
+        ("Customer: Hi\nAgent: Hello\n\n---\n", ["Hi", "Hello\n\n---"]),  # nothing after
+        ("Customer: See below\n---\nAgent: Thanks.", ["See below\n---", "Thanks."]),
+        # a rule in a message (markdown, as bots write): no turn follows it
+        (
+            "Agent: Steps below.\n\n---\n1. Reset the router",
+            ["Steps below.\n\n---\n1. Reset the router"],
+        ),
+        ("Agent: Steps.\n\n---\n\nThanks, Dana", ["Steps.\n\n---\n\nThanks, Dana"]),
+        # indented: text of the turn above, as any indented line is
+        ("Customer: a\n\n  ---\n\nAgent: b", ["a\n\n  ---", "b"]),
+        # a form feed is a line break to str.splitlines(), not to a transcript file
+        ("Customer: my order broke\n\x0c---\nAgent: Sorry.", ["my order broke\n\n---", "Sorry."]),
+    ],
+)
+def test_a_dash_line_that_separates_nothing_is_text(transcript: str, texts: list[str]) -> None:
+    assert texts == texts_of(as_conversation(transcript))
+
+
+def test_a_transcript_file_and_a_string_agree_on_separators(tmp_path: Path) -> None:
+    """What io.read splits into conversations is what score() refuses in one string, and
+    what it keeps whole parses the same in both."""
+    whole = "Customer: my order broke\n\x0c---\nAgent: Sorry.\n\n  ---\n\nCustomer: thanks"
+    path = tmp_path / "chats.txt"
+    path.write_text(whole, encoding="utf-8")
+    [from_file] = empathykit.io.read(path)
+    assert texts_of(as_conversation(whole)) == texts_of(from_file)
+    split = "Customer: a\nAgent: b\n\n---\nCustomer: c\nAgent: d"
+    path.write_text(split, encoding="utf-8")
+    assert 2 == len(list(empathykit.io.read(path)))
+    with pytest.raises(InvalidConversationError, match=r"^line 4: a '---'"):
+        as_conversation(split)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "10:32 Agent (Dana): hi",
+        "Agent(Dana): hi",
+        "[10:32] agent  (dana):hi",
+        "2024-05-01 10:32 - Agent (Dana): hi",
+    ],
+)
+def test_a_name_mapped_in_roles_wins_after_a_clock_time_or_without_a_space(line: str) -> None:
+    """roles={'Agent (Dana)': ...} maps that label however it is stamped or spaced; a
+    clock time or a missing space made the bare role word 'Agent' decide before."""
+    transcript = f"Customer: hello\n{line}"
+    conversation = as_conversation(transcript, roles={"Agent (Dana)": "customer"})
+    assert ["customer", "customer"] == roles_of(conversation)
+    dropped = as_conversation(transcript, roles={"agent (dana)": None})
+    assert ["customer"] == roles_of(dropped)
+
+
+@pytest.mark.parametrize(
+    ("line", "timestamp"),
+    [
+        ("2024-01-02 10:30 Agent: hi", "2024-01-02 10:30"),
+        ("10:30 - Agent: hi", "10:30"),
+        ("10:30 Agent:hi", "10:30"),
+        ("Agent (Dana):hi", None),
+        ("Agent #2:hi", None),
+    ],
+)
+def test_more_stamped_and_tight_labels_start_a_turn(line: str, timestamp: str | None) -> None:
+    conversation = as_conversation(f"Customer: It broke.\n{line}")
+    assert ["customer", "agent"] == roles_of(conversation)
+    assert ("hi", timestamp) == (conversation.turns[1].text, conversation.turns[1].timestamp)
+
+
+def test_a_roles_name_in_brackets_is_a_label() -> None:
+    """'[Bot]' was read as a time stamp, so roles={'[Bot]': None} never matched."""
+    conversation = as_conversation(
+        "Customer: hi\n[Bot]: auto reply\nAgent: hello", roles={"[Bot]": None}
+    )
+    assert ["customer", "agent"] == roles_of(conversation)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["10:30 is fine: see you then", "99:99 Agent: no such time", "Support hours (Mon-Fri): 9 to 5"],
+)
+def test_lines_that_only_look_stamped_continue_the_turn(text: str) -> None:
+    conversation = as_conversation(f"Customer: When can I call?\n{text}")
+    assert [f"When can I call?\n{text}"] == texts_of(conversation)
 
 
 @given(drawn=transcripts())

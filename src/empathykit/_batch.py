@@ -605,7 +605,7 @@ def score_many(
         Report 'a': overall ... | apology 1.00 | solution_offer 1.00 ...
         b
     """
-    _check_many(conversations)
+    inputs = _many(conversations)
     jobs = resolve_jobs(n_jobs)
     if isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1:
         raise ConfigurationError(f"chunk_size: expected an integer ≥ 1, got {chunk_size!r}")
@@ -613,7 +613,7 @@ def score_many(
     _check_weights(weights, chosen)
     check_roles(roles)
     options: _Options = (chosen, None if weights is None else dict(weights))
-    items = (_prepare_item(index, item, roles) for index, item in enumerate(conversations))
+    items = (_prepare_item(index, item, roles) for index, item in enumerate(inputs))
     if jobs == 1:
         results = _serial(items, chunk_size, options)
     else:
@@ -623,12 +623,19 @@ def score_many(
     return _report_failures(results, on_error)
 
 
-def _check_many(conversations: object) -> None:
-    """Refuse, at the call, what is one conversation or none rather than many: a
-    transcript string would be scored one character at a time, and a dict one key at a
-    time, each a :class:`Failure`."""
+def _many(conversations: object) -> Iterator[Any]:
+    """An iterator over ``conversations``; what is one conversation or none rather than
+    many is refused at the call: a transcript string would be scored one character at a
+    time, a dict one key at a time and a DataFrame one column name at a time, each a
+    :class:`Failure`."""
     one = "; to score one conversation, use empathykit.score()"
-    if isinstance(conversations, str | bytes | bytearray):
+    if type(conversations).__name__ == "DataFrame":
+        raise ConfigurationError(
+            "conversations: expected an iterable of conversations, got a DataFrame, whose "
+            "items are its column names; score a table of turns with "
+            "empathykit.score_frame(frame, columns=...)"
+        )
+    if isinstance(conversations, str | bytes | bytearray | memoryview):
         raise ConfigurationError(
             "conversations: expected an iterable of conversations, got a "
             f"{type(conversations).__name__} {conversations!r:.40}{one}, and to score a "
@@ -640,7 +647,7 @@ def _check_many(conversations: object) -> None:
             f"{type(conversations).__name__}{one}"
         )
     try:
-        iter(conversations)  # type: ignore[call-overload]
+        return iter(conversations)  # type: ignore[call-overload,no-any-return]
     except TypeError:
         raise ConfigurationError(
             "conversations: expected an iterable of conversations (a list, a generator, "

@@ -271,20 +271,27 @@ _TIGHT_LINE_RE = re.compile(
 )
 
 
-# "Agent (Dana): text", "Agent #2: text", "Agent [web]: text" and "10:32 Agent: text":
-# a label dressed with a name, a number or a tag, or after a clock time. Such a line starts
-# a turn only when the word(s) before the dressing are a known role (or a name mapped in
+# A clock time before a label: "10:32", "10:32:05", "10:32 pm", "2024-05-01 10:32",
+# then white space and an optional dash or bar.
+_CLOCK = (
+    r"(?:\d{4}-\d{2}-\d{2}[ T])?(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d)?"
+    r"(?:\s?[AaPp]\.?[Mm]\.?)?"
+)
+_STAMP_RE = re.compile(rf"^(?:\[(?P<ts>[^\]\n]{{1,40}})\]\s*|(?P<clock>{_CLOCK})\s+(?:[-–—|]\s+)?)")
+# "Agent (Dana): text", "Agent #2: text", "Agent [web]: text" (after the time stamp, if
+# any, is taken off): a label dressed with a name, a number or a tag. Such a line starts a
+# turn only when the word(s) before the dressing are a known role (or a name mapped in
 # roles=); any other such line continues the turn above, as before.
-_DRESSED_LINE_RE = re.compile(
-    r"^(?:\[(?P<ts>[^\]\n]{1,40})\]\s*"
-    r"|(?P<clock>\d{1,2}:\d{2}(?::\d{2})?(?:\s?[AaPp]\.?[Mm]\.?)?)\s+)?"
-    r"(?P<label>(?P<base>[^\W\d_][\w.'’-]{0,30}(?: [\w.'’-]{1,30}){0,2})"
+_DRESSED_RE = re.compile(
+    r"^(?P<label>(?P<base>[^\W\d_][\w.'’-]{0,30}(?: [\w.'’-]{1,30}){0,2})"
     r"(?:\s*(?:\([^()\n]{1,40}\)|\[[^\[\]\n]{1,40}\]|#\s?\d{1,6}))?)"
-    r"\s*:(?:\s+|$)(?P<text>.*)$"
+    r"\s*:\s*(?P<text>.*)$"
 )
 # A line that separates conversations in a transcript file, after a blank line (see
 # empathykit.io); straight after text it is part of the turn.
 _SEPARATOR = "---"
+# The longest label a name mapped in roles= is looked for in, in characters.
+_MAPPED_LABEL_LENGTH = 100
 
 
 @attrs.frozen
@@ -298,7 +305,23 @@ class _Label:
     text: str
 
 
-def match_label(line: str, roles: RoleMap | None = None) -> _Label | None:
+def _folded_name(name: str) -> str:
+    """``name`` without case or white space, so "Agent(Dana)" finds "agent (dana)"."""
+    return "".join(name.split()).casefold()
+
+
+def _known_names(roles: RoleMap | None) -> dict[str, str]:
+    """Every name a label may have, folded (see :func:`_folded_name`), with the name it
+    is looked up by: the names of ``roles`` first, then the role aliases."""
+    known = {alias: alias for alias in ROLE_ALIASES}
+    for name in roles or {}:
+        known[_folded_name(name)] = name
+    return known
+
+
+def match_label(
+    line: str, roles: RoleMap | None = None, *, known: dict[str, str] | None = None
+) -> _Label | None:
     """The label that starts a turn on ``line``, or ``None`` for a line that continues the
     turn above (an indented line, or one with no label).
 
@@ -306,53 +329,52 @@ def match_label(line: str, roles: RoleMap | None = None) -> _Label | None:
     optional ``[time]``; the words must be a role when no space follows the colon
     (``Agent:Hi``). A known role (or a name mapped in ``roles``) may also carry a name, a
     number or a tag, or follow a clock time: ``Agent (Dana): …``, ``Agent #2: …``,
-    ``10:32 Agent: …``. A name mapped in ``roles`` is a label as it is written, whatever
-    characters it holds (``roles={"Agent (Dana)": "agent"}``).
+    ``10:32 Agent: …``, ``2024-05-01 10:32 - Agent: …``. A name mapped in ``roles`` is a
+    label as it is written, whatever characters but a colon it holds
+    (``roles={"Agent (Dana)": "agent"}``). ``known`` is :func:`_known_names` of ``roles``,
+    when the caller reads many lines.
     """
     if line[:1].isspace():
         return None
+    if known is None:
+        known = _known_names(roles)
     if roles:
-        found = _mapped_label(line, roles)
+        found = _mapped_label(line, roles, known)
         if found is not None:
             return found
     match = _LINE_RE.match(line)
     if match is None:
         tight = _TIGHT_LINE_RE.match(line)
-        match = tight if tight and _is_role_name(tight["label"], roles) else None
+        match = tight if tight and _folded_name(tight["label"]) in known else None
     if match is not None:
         return _Label(match["label"], match["label"], match["ts"], match["text"])
-    dressed = _DRESSED_LINE_RE.match(line)
-    if dressed is not None and _is_role_name(dressed["base"], roles):
-        stamp = dressed["ts"] if dressed["ts"] is not None else dressed["clock"]
-        return _Label(dressed["label"].strip(), dressed["base"], stamp, dressed["text"])
-    return None
-
-
-def _mapped_label(line: str, roles: RoleMap) -> _Label | None:
-    """The label on ``line`` when it is a name of ``roles`` exactly (but for case and
-    runs of spaces), after an optional ``[time]``."""
-    stamp = None
-    rest = line
-    if line.startswith("["):
-        end = line.find("]")
-        if 1 < end <= 41:
-            stamp, rest = line[1:end], line[end + 1 :].lstrip()
-    folded = " ".join(rest.split(":", 1)[0].split()).casefold()
-    if ":" not in rest or not folded:
+    if ":" not in line:
         return None
-    for name in roles:
-        if " ".join(name.split()).casefold() == folded:
-            label, text = rest.split(":", 1)
-            return _Label(label.strip(), name, stamp, text.strip())
+    stamp = _STAMP_RE.match(line)
+    rest = line[stamp.end() :] if stamp else line
+    dressed = _DRESSED_RE.match(rest)
+    if dressed is None or _folded_name(dressed["base"]) not in known:
+        return None
+    timestamp = None if stamp is None else stamp["ts"] or stamp["clock"]
+    return _Label(dressed["label"].strip(), dressed["base"], timestamp, dressed["text"])
+
+
+def _mapped_label(line: str, roles: RoleMap, known: dict[str, str]) -> _Label | None:
+    """The label on ``line`` when it is a name of ``roles`` as written (but for case and
+    runs of spaces), on its own or after a time stamp."""
+    starts: list[tuple[str | None, int]] = [(None, 0)]
+    stamp = _STAMP_RE.match(line)
+    if stamp is not None:
+        starts.append((stamp["ts"] or stamp["clock"], stamp.end()))
+    for timestamp, start in starts:
+        colon = line.find(":", start, start + _MAPPED_LABEL_LENGTH)
+        if colon < 0:
+            continue
+        label = line[start:colon].strip()
+        name = known.get(_folded_name(label))
+        if name is not None and name in roles:
+            return _Label(label, name, timestamp, line[colon + 1 :].strip())
     return None
-
-
-def _is_role_name(label: str, roles: RoleMap | None) -> bool:
-    try:
-        resolve_role(label, roles=roles)
-    except InvalidConversationError:
-        return False
-    return True
 
 
 def _plain_turn(item: dict[Any, Any]) -> Turn | None:
@@ -426,35 +448,54 @@ def _turn_from_item(item: object, index: int, roles: RoleMap | None) -> Turn | N
         raise InvalidConversationError(error.reason, turn=index) from None
 
 
+def _refuse_separators(text: str, roles: RoleMap | None) -> None:
+    """Refuse a transcript that holds several conversations, as a transcript file does:
+    a ``---`` line after a blank line, between two turns (the lines split at ``\\n`` as
+    :func:`empathykit.io.read` splits them, so a file's conversations and a string agree).
+    Anywhere else, a ``---`` line is text of the turn above."""
+    if "---" not in text:
+        return
+    lines = [line.rstrip("\r") for line in text.split("\n")]
+    known = _known_names(roles)
+    seen_turn = False
+    for number, line in enumerate(lines, start=1):
+        separates = line.rstrip() == _SEPARATOR and number > 1 and not lines[number - 2].strip()
+        if separates and seen_turn:
+            after = next((rest for rest in lines[number:] if rest.strip()), None)
+            if after is not None and match_label(after, roles, known=known) is not None:
+                raise InvalidConversationError(
+                    f"line {number}: a '---' line after a blank line separates "
+                    "conversations in a transcript file, and another conversation follows "
+                    "it; expected one conversation (score each on its own, or read the file "
+                    "with empathykit.io.read() and score them with score_many(); indent the "
+                    "line if it belongs to the turn above)"
+                )
+        elif not seen_turn and match_label(line, roles, known=known) is not None:
+            seen_turn = True
+
+
 def parse_transcript(text: str, *, roles: RoleMap | None = None) -> list[Turn]:
     """Split ``Agent: …`` / ``Customer: …`` lines into turns.
 
     A line that starts with a label (see :func:`match_label`) starts a new turn; any
     other line, and any indented line, continues the turn above. A label that is not a
     known role is an error rather than a guess: map it with ``roles=`` or indent the line
-    if it belongs to the turn above. A ``---`` line after a blank line and before more
-    turns, which separates conversations in a transcript file, is an error too: the text
+    if it belongs to the turn above. A ``---`` line after a blank line and before another
+    turn, which separates conversations in a transcript file, is an error too: the text
     holds more than one.
     """
+    _refuse_separators(text, roles)
+    known = _known_names(roles)
+    resolved: dict[str, Role | None] = {}
     turns: list[tuple[_Label, list[str], int]] = []  # label, lines, line number
-    lines = text.splitlines()
-    for line_no, line in enumerate(lines, start=1):
-        if line.strip() == _SEPARATOR and (line_no == 1 or not lines[line_no - 2].strip()):
-            if not turns:
-                continue  # nothing before it to separate
-            if any(rest.strip() for rest in lines[line_no:]):
-                raise InvalidConversationError(
-                    f"line {line_no}: a '---' line separates conversations in a transcript "
-                    "file, and more follows it; expected one conversation (score each on its "
-                    "own, or read the file with empathykit.io.read() and score them with "
-                    "score_many())",
-                    turn=max(len(turns) - 1, 0),
-                )
-            break
-        found = match_label(line, roles)
+    for line_no, line in enumerate(text.splitlines(), start=1):
+        if not turns and line.rstrip() == _SEPARATOR:
+            continue  # a separator before the first turn separates nothing
+        found = match_label(line, roles, known=known)
         if found is not None:
             try:
-                resolve_role(found.base, roles=roles)
+                if found.base not in resolved:  # (a long transcript repeats a few labels)
+                    resolved[found.base] = resolve_role(found.base, roles=roles)
             except InvalidConversationError:
                 label = found.label
                 raise InvalidConversationError(
@@ -477,7 +518,7 @@ def parse_transcript(text: str, *, roles: RoleMap | None = None) -> list[Turn]:
     result: list[Turn] = []
     # Turn indices count every labelled turn, dropped ones too, as for a list of turns.
     for index, (found, body_lines, line_no) in enumerate(turns):
-        role = resolve_role(found.base, roles=roles, turn=index)
+        role = resolved[found.base]
         if role is None:
             continue
         body = "\n".join(body_lines).strip()

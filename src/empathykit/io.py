@@ -4,7 +4,8 @@
 each with an ``id``, one at a time: a 1 GB JSON Lines file is never held in memory. It reads
 
 * **transcripts** (``.txt``): ``Agent: …`` / ``Customer: …`` lines. One conversation per
-  file, or several separated by a line ``---`` after a blank line.
+  file, or several separated by a line ``---`` after a blank line (an indented one is
+  text of the turn above).
 * **JSON** (``.json``): one conversation, ``{"id": ..., "turns": [{"role", "text"}, ...]}``
   or a bare list of turns, or a list of such conversations. A list is of conversations
   when its first item is not a turn or any item is plainly a conversation (it has
@@ -723,7 +724,7 @@ def _iter_txt(
             bad = problem
         line = text.rstrip("\r\n")
         blank = not line.strip()
-        if line.strip() == "---" and previous_blank:
+        if line.rstrip() == "---" and previous_blank:  # (an indented one is turn text)
             if section or bad is not None:
                 number += 1
                 yield from flush(f"{name}#{number}")
