@@ -220,3 +220,21 @@ def test_dask_example_runs_on_the_local_scheduler(capsys: pytest.CaptureFixture[
     out = capsys.readouterr().out
     assert "delivery_handled_well" in out
     assert "long_escalation" in out
+
+
+@pytest.mark.parametrize(
+    ("id_column", "per_turn"),
+    [("overall", False), ("error", False), ("apology", False), ("turn", True), ("apology", True)],
+)
+def test_an_id_column_named_like_a_result_column_is_refused(id_column: str, per_turn: bool) -> None:
+    """The result's own column replaced the ids without a word (the scores went under
+    'overall' and the ids were lost)."""
+    pd = pytest.importorskip("pandas")
+    turns = pd.DataFrame(
+        {id_column: ["c1", "c1"], "role": ["customer", "agent"], "text": ["It broke.", "Sorry!"]}
+    )
+    with pytest.raises(ConfigurationError) as caught:
+        empathykit.score_frame(turns, columns={"id": id_column}, per_turn=per_turn)
+    assert str(caught.value).startswith(
+        f"score_frame: the id column {id_column!r} has the name of a column of the result"
+    )

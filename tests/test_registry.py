@@ -24,6 +24,9 @@ import pytest
 
 import empathykit
 from empathykit import (
+    ConfigurationError,
+    Conversation,
+    DimensionScore,
     DuplicateScorerError,
     PluginError,
     UnknownScorerError,
@@ -137,9 +140,16 @@ def test_register_an_instance_and_a_class() -> None:
     instance = scorers.phrases("polite", ["please"])
     assert instance is empathykit.register_scorer("polite", instance)
     assert instance is empathykit.get_scorer("polite")
-    empathykit.register_scorer("listening", scorers.ActiveListening)
-    first, second = empathykit.get_scorer("listening"), empathykit.get_scorer("listening")
-    assert isinstance(first, scorers.ActiveListening)
+
+    class Polite:
+        name = "polite_class"
+
+        def __call__(self, conversation: Conversation) -> DimensionScore:
+            return scorers.phrases("polite_class", ["please"])(conversation)
+
+    empathykit.register_scorer("polite_class", Polite)
+    first, second = empathykit.get_scorer("polite_class"), empathykit.get_scorer("polite_class")
+    assert isinstance(first, Polite)
     assert first is not second
 
 
@@ -151,11 +161,31 @@ def test_duplicate_name_is_an_error(name: str) -> None:
         empathykit.register_scorer(name, scorers.phrases(name, ["y"]))
 
 
-@pytest.mark.parametrize("name", ["", None, 3])
+@pytest.mark.parametrize("name", ["", None, 3, " x", "x "])
 def test_name_must_be_a_non_empty_string(name: object) -> None:
-    """A name that is not a non-empty str is refused."""
-    with pytest.raises(TypeError, match="non-empty str"):
+    """A name that is not a non-empty str, or has spaces around it, is a
+    ConfigurationError (it was a bare TypeError, and " x" was taken as it came)."""
+    with pytest.raises(ConfigurationError, match="non-empty str without spaces around it"):
         empathykit.register_scorer(name, scorers.phrases("x", ["x"]))  # type: ignore[call-overload]
+
+
+def test_a_scorer_registered_under_another_name_is_refused() -> None:
+    """Asked for by one name, it reported under another (in reports, weights, columns):
+    refused at registration for a scorer, and at lookup for a factory's."""
+    with pytest.raises(ConfigurationError) as caught:
+        empathykit.register_scorer("test_gratitude", scorers.phrases("thanks", ["thank you"]))
+    assert "registered as 'test_gratitude' is named 'thanks'" in str(caught.value)
+    assert "test_gratitude" not in empathykit.available_scorers()
+    empathykit.register_scorer("test_misnamed", lambda: scorers.phrases("other", ["x"]))
+    with pytest.raises(PluginError, match=r"'test_misnamed' .* is named 'other'; expected"):
+        empathykit.get_scorer("test_misnamed")
+
+
+@pytest.mark.parametrize("thing", [42, "apology"])
+def test_what_is_not_a_scorer_is_refused_at_registration(thing: object) -> None:
+    """It was accepted, and failed only when looked up."""
+    with pytest.raises(ConfigurationError, match="expected a scorer, a scorer class or a factory"):
+        empathykit.register_scorer("test_not_a_scorer", thing)
 
 
 def test_unknown_name_lists_the_available_ones() -> None:

@@ -496,3 +496,25 @@ def test_a_report_has_the_id_of_its_conversation() -> None:
         assert ["c-1", None, "c-3"] == [result.id for result in results]
         assert results[0].id == results[0].conversation.id  # type: ignore[union-attr]
     assert "c-9" == empathykit.score("Customer: Hi", id="c-9").id
+
+
+@pytest.mark.parametrize("value", [math.nan, math.inf, 1.5, -0.1])
+def test_a_scorer_whose_result_does_not_check_is_named_in_the_error(value: float) -> None:
+    """A value out of [0, 1] failed DimensionScore's own check inside the scorer, and the
+    ScorerError did not say which scorer it was."""
+
+    class OutOfRange:
+        name = "wobbly"
+
+        def __call__(self, conversation: empathykit.Conversation) -> DimensionScore:
+            return DimensionScore(
+                name="wobbly", value=value, turn_scores=[None] * len(conversation.turns)
+            )
+
+    chat = "Customer: It broke.\nAgent: Sorry!"
+    with pytest.raises(ScorerError) as caught:
+        empathykit.score(chat, scorers=[OutOfRange()])
+    assert str(caught.value).startswith("scorer 'wobbly': DimensionScore.value: expected")
+    [failure] = list(empathykit.score_many([chat], scorers=[OutOfRange()]))
+    assert isinstance(failure, empathykit.Failure)
+    assert str(failure.error).startswith("scorer 'wobbly': DimensionScore.value")

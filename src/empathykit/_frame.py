@@ -289,6 +289,14 @@ def score_frame(
         )
     scorers_ = resolve_scorers(scorers)
     names = [s.name for s in scorers_]
+    build = _turn_frame if per_turn else _conversation_frame
+    taken = build(pd, [], [], names, "\0id", object).columns.tolist()[1:]  # (the id first)
+    if id_column in taken:
+        raise ConfigurationError(
+            f"score_frame: the id column {id_column!r} has the name of a column of the "
+            f"result, which would replace the ids; rename it (the result's columns are "
+            f"{', '.join(map(str, taken))})"
+        )
     id_dtype = frame[id_column].dtype
     keys, records = _group(frame, chosen, sort_by, frame[id_column].tolist())
     good = [r for r in records if r["turns"] is not None]
@@ -305,5 +313,4 @@ def score_frame(
             f"{record['missing_id']} row(s) have no conversation id in column {id_column!r}"
         )
         results.append(Failure(index=index, id=record["id"], error=ConfigurationError(message)))
-    build = _turn_frame if per_turn else _conversation_frame
     return build(pd, keys, results, names, id_column, id_dtype)

@@ -11,7 +11,7 @@ import threading
 from collections.abc import Callable
 from typing import Any, TypeVar, overload
 
-from .exceptions import DuplicateScorerError, PluginError, UnknownScorerError
+from .exceptions import ConfigurationError, DuplicateScorerError, PluginError, UnknownScorerError
 from .typing import Scorer
 
 __all__ = ["ENTRY_POINT_GROUP", "available_scorers", "get_scorer", "register_scorer"]
@@ -36,8 +36,26 @@ def _first_line(obj: object) -> str:
 
 
 def _add(name: str, obj: object, source: str) -> None:
-    if not isinstance(name, str) or not name:
-        raise TypeError(f"expected a scorer name as a non-empty str, got {name!r}")
+    if not isinstance(name, str) or not name.strip() or name != name.strip():
+        raise ConfigurationError(
+            "expected a scorer name as a non-empty str without spaces around it, got "
+            f"{type(name).__name__} {name!r}"
+        )
+    if (
+        source == "user"
+        and not isinstance(obj, type)
+        and isinstance(obj, Scorer)
+        and getattr(obj, "name", name) != name
+    ):
+        raise ConfigurationError(
+            f"register_scorer: the scorer registered as {name!r} is named {obj.name!r}; "
+            "expected the same name (reports, weights and columns use the scorer's own)"
+        )
+    if source == "user" and not callable(obj):
+        raise ConfigurationError(
+            f"register_scorer: expected a scorer, a scorer class or a factory for {name!r}, "
+            f"got {type(obj).__name__} {obj!r:.40}"
+        )
     with _lock:
         if name in _registry:
             raise DuplicateScorerError(
@@ -61,6 +79,8 @@ def register_scorer(name: str, scorer: object = None) -> object:
 
     Raises:
         DuplicateScorerError: ``name`` is taken.
+        ConfigurationError: ``name`` is not a non-empty str, or ``scorer`` is not a
+            scorer (or class, or factory), or is a scorer whose own ``name`` differs.
 
     Example:
         >>> import empathykit
@@ -155,6 +175,11 @@ def _instantiate(name: str, obj: object) -> Scorer:
             f"scorer {name!r} ({_sources[name]}) is not a scorer: expected an object with "
             f"'name' and '__call__(conversation)', got {type(obj).__name__}"
         )
+    if obj.name != name:
+        raise PluginError(
+            f"scorer {name!r} ({_sources[name]}) is named {obj.name!r}; expected the name "
+            "it is registered under (reports, weights and columns use the scorer's own)"
+        )
     return obj
 
 
@@ -163,7 +188,8 @@ def get_scorer(name: str) -> Scorer:
 
     Raises:
         UnknownScorerError: Nothing is registered under ``name``; the message lists what is.
-        PluginError: The plug-in that provides ``name`` failed to load.
+        PluginError: The plug-in that provides ``name`` failed to load, or made a scorer
+            with another name.
 
     Example:
         >>> get_scorer("apology").name

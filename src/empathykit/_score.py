@@ -160,6 +160,11 @@ def run_scorer(scorer: Scorer, conversation: Conversation) -> DimensionScore:
     name = getattr(scorer, "name", type(scorer).__name__)
     try:
         result = scorer(conversation)
+    except ScorerError as error:
+        if str(error).startswith("scorer "):
+            raise
+        # e.g. "DimensionScore.value: expected a number in [0, 1] …": say whose it is
+        raise ScorerError(f"scorer {name!r}: {error}") from error
     except EmpathyKitError:
         raise
     except Exception as error:
